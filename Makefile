@@ -1,0 +1,28 @@
+# The README's two commands: `make run` and `make test`.
+.POSIX:
+.PHONY: all install native run test typecheck clean
+
+SPEC = experiments/zinke2009.yaml
+
+all: install native
+
+# npm ci only when the lock file changed since the last install.
+install: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+native:
+	$(MAKE) -C native
+
+run: install native
+	npx tracetax run $(SPEC)
+
+typecheck: install
+	npx tsc --noEmit
+
+test: install native typecheck
+	npx tsx --test test/*.test.ts
+
+clean:
+	$(MAKE) -C native clean
+	rm -rf test/output

@@ -1,0 +1,564 @@
+/*
+ * tt-driver: runs a batch of cells on this host, one fresh benchmark process
+ * (and tracer) per trial, and streams the rounds to stdout as CSV. The same
+ * program serves local runs and runs over SSH.
+ *
+ *   tt-driver -b BUILD_DIR -d SCRATCH_DIR [-T SECONDS] < BATCH
+ *
+ * BATCH has one cell per line: ID CALL FD TRACER PLACEMENT TRIALS ROUNDS WARMUP
+ * Output, per cell:
+ *   #cell ID begin
+ *   ID,TRIAL,ROUND,CYCLES,RESULT          one line per measured round
+ *   #timer ID TRIAL TIMER OVERHEAD_CYCLES INVARIANT_TSC
+ *   #stops ID TRIAL N                     syscall stops the tracer saw
+ *   #cell ID done | #cell ID failed REASON | #cell ID skipped REASON
+ * A cell is complete only at its "done" line. Every wait has a deadline of
+ * SECONDS (default 60) per trial; a process past it is killed.
+ */
+#if defined(__linux__)
+#define _GNU_SOURCE
+#include <sched.h>
+#include <sys/prctl.h>
+#endif
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define REASON_MAX 512
+
+struct cell {
+	char id[128], call[32], fd[16], tracer[32], placement[16];
+	long trials, rounds, warmup;
+};
+
+struct trial {
+	pid_t bench, tracer;
+	int ready, go, tracer_out, release; /* driver's ends of the pipes */
+	time_t deadline;
+	char reason[REASON_MAX];
+};
+
+static const char *build_dir, *scratch_dir;
+static long timeout_s = 60;
+static int cpu_a = -1, cpu_b = -1; /* the first two CPUs this driver may use */
+static char bench_out[PATH_MAX], bench_err[PATH_MAX], tracer_err[PATH_MAX];
+static volatile pid_t live[2];
+
+static void
+on_stop_signal(int sig)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (live[i] > 0)
+			kill(live[i], SIGKILL);
+	_exit(128 + sig);
+}
+
+static int
+fail(struct trial *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->reason, sizeof t->reason, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* First lines of a child's stderr, on one line, for a failure reason. */
+static const char *
+first_words(const char *path)
+{
+	static char buf[300];
+	size_t n, i;
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (f == NULL)
+		return buf;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	buf[n] = '\0';
+	for (i = 0; i < n; i++)
+		if (buf[i] == '\n' || buf[i] == '\r')
+			buf[i] = ';';
+	return buf;
+}
+
+static int
+pipe_cloexec(int p[2])
+{
+	if (pipe(p) != 0)
+		return -1;
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	return 0;
+}
+
+/* Read one line (without the newline) before the deadline: 1 line, 0 end of file, -1 error, -2 timeout. */
+static int
+read_line(int fd, char *buf, size_t size, time_t deadline)
+{
+	size_t n = 0;
+
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		time_t left = deadline - time(NULL);
+		int r;
+		char c;
+		ssize_t got;
+
+		if (left <= 0)
+			return -2;
+		r = poll(&p, 1, (int)(left * 1000));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return -2;
+		got = read(fd, &c, 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			return n > 0 ? (buf[n] = '\0', 1) : 0;
+		if (c == '\n') {
+			buf[n] = '\0';
+			return 1;
+		}
+		if (n + 1 < size)
+			buf[n++] = c;
+	}
+}
+
+static int
+expect(struct trial *t, int fd, const char *word, const char *who, const char *errfile)
+{
+	char line[128];
+	int r = read_line(fd, line, sizeof line, t->deadline);
+
+	if (r == 1 && strcmp(line, word) == 0)
+		return 0;
+	if (r == -2)
+		return fail(t, "timed out after %lds waiting for %s to say \"%s\"", timeout_s, who, word);
+	return fail(t, "%s did not say \"%s\" (%s)", who, word,
+	    r == 1 ? line : *first_words(errfile) ? first_words(errfile) : "it exited");
+}
+
+/* Wait for a child to end before the deadline (then kill it); returns its wait status. */
+static int
+reap(pid_t pid, time_t deadline)
+{
+	int status = 0;
+	struct timespec ms = { 0, 1000000 };
+
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		if (time(NULL) >= deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			break;
+		}
+		nanosleep(&ms, NULL);
+	}
+	return status;
+}
+
+static void
+end_processes(struct trial *t)
+{
+	if (t->tracer > 0) {
+		kill(t->tracer, SIGKILL);
+		waitpid(t->tracer, NULL, 0);
+	}
+	if (t->bench > 0) {
+		kill(t->bench, SIGKILL);
+		waitpid(t->bench, NULL, 0);
+	}
+	t->tracer = t->bench = live[0] = live[1] = 0;
+}
+
+static void
+close_pipes(struct trial *t)
+{
+	int *fds[] = { &t->ready, &t->go, &t->tracer_out, &t->release };
+	size_t i;
+
+	for (i = 0; i < sizeof fds / sizeof fds[0]; i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+}
+
+/* In a new child: die with the driver, run on the given CPU, send stdout/stderr to files. */
+static void
+child_setup(int cpu, int out_fd, const char *err_path)
+{
+	int err_fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+#if defined(__linux__)
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (cpu >= 0) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof set, &set) != 0) {
+			dprintf(err_fd, "cannot pin to CPU %d: %s\n", cpu, strerror(errno));
+			_exit(1);
+		}
+	}
+#else
+	(void)cpu;
+#endif
+	if (out_fd >= 0)
+		dup2(out_fd, STDOUT_FILENO);
+	if (err_fd >= 0)
+		dup2(err_fd, STDERR_FILENO);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+}
+
+/* The tracer is forked first and held on a pipe, so the benchmark can name it (PR_SET_PTRACER) before it attaches. */
+static pid_t
+start_tracer(const struct cell *c, struct trial *t, int cpu)
+{
+	int out[2], release[2];
+	pid_t pid;
+
+	if (pipe_cloexec(out) != 0 || pipe_cloexec(release) != 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		char path[PATH_MAX], target[32];
+		char *argv[4];
+		ssize_t n;
+
+		child_setup(cpu, out[1], tracer_err);
+		n = read(release[0], target, sizeof target - 1);
+		if (n <= 0)
+			_exit(1);
+		target[n] = '\0';
+		target[strcspn(target, "\n")] = '\0';
+		snprintf(path, sizeof path, "%s/tt-%s", build_dir, c->tracer);
+		argv[0] = path;
+		argv[1] = "-p";
+		argv[2] = target;
+		argv[3] = NULL;
+		execv(path, argv);
+		fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(out[1]);
+	close(release[0]);
+	t->tracer_out = out[0];
+	t->release = release[1];
+	return pid;
+}
+
+static pid_t
+start_bench(const struct cell *c, struct trial *t, int cpu)
+{
+	int ready[2], go[2], out;
+	pid_t pid;
+
+	if (pipe_cloexec(ready) != 0 || pipe_cloexec(go) != 0)
+		return -1;
+	out = open(bench_out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (out < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		char path[PATH_MAX], rounds[24], warmup[24], rfd[16], gfd[16], tracer[24];
+		char *argv[20];
+		int i = 0;
+
+		child_setup(cpu, out, bench_err);
+		fcntl(ready[1], F_SETFD, 0);
+		fcntl(go[0], F_SETFD, 0);
+		snprintf(path, sizeof path, "%s/tt-syscall", build_dir);
+		snprintf(rounds, sizeof rounds, "%ld", c->rounds);
+		snprintf(warmup, sizeof warmup, "%ld", c->warmup);
+		snprintf(rfd, sizeof rfd, "%d", ready[1]);
+		snprintf(gfd, sizeof gfd, "%d", go[0]);
+		argv[i++] = path;
+		argv[i++] = "-c"; argv[i++] = (char *)c->call;
+		argv[i++] = "-f"; argv[i++] = (char *)c->fd;
+		argv[i++] = "-d"; argv[i++] = (char *)scratch_dir;
+		argv[i++] = "-n"; argv[i++] = rounds;
+		argv[i++] = "-w"; argv[i++] = warmup;
+		argv[i++] = "-s"; argv[i++] = rfd;
+		argv[i++] = "-g"; argv[i++] = gfd;
+		if (t->tracer > 0) {
+			snprintf(tracer, sizeof tracer, "%ld", (long)t->tracer);
+			argv[i++] = "-t"; argv[i++] = tracer;
+		}
+		argv[i] = NULL;
+		execv(path, argv);
+		fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(out);
+	close(ready[1]);
+	close(go[0]);
+	t->ready = ready[0];
+	t->go = go[1];
+	return pid;
+}
+
+static int
+exited_cleanly(int status)
+{
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static const char *
+how_it_ended(int status)
+{
+	static char buf[64];
+
+	if (WIFSIGNALED(status))
+		snprintf(buf, sizeof buf, "killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(buf, sizeof buf, "exit status %d", WEXITSTATUS(status));
+	return buf;
+}
+
+/* Print the benchmark's rounds as this cell's rows; the count must be the one asked for. */
+static int
+emit_rounds(const struct cell *c, long trial, struct trial *t)
+{
+	char line[256], timer[64];
+	unsigned long long overhead;
+	int invariant;
+	long rows = 0;
+	FILE *f = fopen(bench_out, "r");
+
+	if (f == NULL)
+		return fail(t, "cannot read the benchmark's output: %s", strerror(errno));
+	while (fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (sscanf(line, "# timer=%63s overhead_cycles=%llu invariant_tsc=%d", timer, &overhead, &invariant) == 3)
+			printf("#timer %s %ld %s %llu %d\n", c->id, trial, timer, overhead, invariant);
+		else if (line[0] != '#') {
+			printf("%s,%ld,%s\n", c->id, trial, line);
+			rows++;
+		}
+	}
+	fclose(f);
+	if (rows != c->rounds)
+		return fail(t, "benchmark printed %ld rounds, expected %ld", rows, c->rounds);
+	return 0;
+}
+
+static int
+run_trial(const struct cell *c, long trial, struct trial *t)
+{
+	int traced = strcmp(c->tracer, "none") != 0;
+	int bench_cpu = strcmp(c->placement, "unpinned") == 0 ? -1 : cpu_a;
+	int tracer_cpu = strcmp(c->placement, "same-cpu") == 0 ? cpu_a
+	    : strcmp(c->placement, "cross-cpu") == 0 ? cpu_b : -1;
+	char line[64], pid[32];
+	unsigned long stops;
+	int status;
+
+	t->deadline = time(NULL) + timeout_s;
+	if (traced && (live[1] = t->tracer = start_tracer(c, t, tracer_cpu)) < 0)
+		return fail(t, "cannot start the tracer: %s", strerror(errno));
+	if ((live[0] = t->bench = start_bench(c, t, bench_cpu)) < 0)
+		return fail(t, "cannot start the benchmark: %s", strerror(errno));
+	if (expect(t, t->ready, "ready", "the benchmark", bench_err) != 0)
+		return -1;
+	if (traced) {
+		snprintf(pid, sizeof pid, "%ld\n", (long)t->bench);
+		if (write(t->release, pid, strlen(pid)) < 0)
+			return fail(t, "cannot release the tracer: %s", strerror(errno));
+		if (expect(t, t->tracer_out, "attached", "the tracer", tracer_err) != 0)
+			return -1;
+	}
+	if (write(t->go, "g", 1) != 1)
+		return fail(t, "the benchmark went away: %s", first_words(bench_err));
+	if (expect(t, t->ready, "done", "the benchmark", bench_err) != 0)
+		return -1;
+	if (traced) {
+		kill(t->tracer, SIGUSR1);
+		if (read_line(t->tracer_out, line, sizeof line, t->deadline) != 1 || sscanf(line, "stops %lu", &stops) != 1)
+			return fail(t, "the tracer did not detach (%s)", first_words(tracer_err));
+		status = reap(t->tracer, t->deadline);
+		t->tracer = live[1] = 0;
+		if (!exited_cleanly(status))
+			return fail(t, "the tracer ended badly (%s): %s", how_it_ended(status), first_words(tracer_err));
+		printf("#stops %s %ld %lu\n", c->id, trial, stops);
+	}
+	if (write(t->go, "g", 1) != 1)
+		return fail(t, "the benchmark went away after measuring: %s", first_words(bench_err));
+	while (read_line(t->ready, line, sizeof line, t->deadline) == 1)
+		; /* until the benchmark closes its end by exiting */
+	status = reap(t->bench, t->deadline);
+	t->bench = live[0] = 0;
+	if (!exited_cleanly(status))
+		return fail(t, "the benchmark ended badly (%s): %s", how_it_ended(status), first_words(bench_err));
+	return emit_rounds(c, trial, t);
+}
+
+/* A reason the host cannot serve this cell at all, or NULL. */
+static const char *
+unservable(const struct cell *c)
+{
+	static char why[PATH_MAX + 64];
+	char path[PATH_MAX];
+	int traced = strcmp(c->tracer, "none") != 0;
+
+	if (strcmp(c->placement, "unpinned") != 0 && cpu_a < 0)
+		return "CPU pinning is not available on this OS";
+	if (strcmp(c->placement, "cross-cpu") == 0 && cpu_b < 0)
+		return "cross-cpu placement needs two CPUs, this process may use one";
+	if (traced) {
+		snprintf(path, sizeof path, "%s/tt-%s", build_dir, c->tracer);
+		if (access(path, X_OK) != 0) {
+			snprintf(why, sizeof why, "tracer %s was not built on this host (%.300s)", c->tracer, path);
+			return why;
+		}
+	}
+	return NULL;
+}
+
+static const char *
+misplaced(const struct cell *c)
+{
+	int traced = strcmp(c->tracer, "none") != 0;
+	const char *p = c->placement;
+
+	if (traced && strcmp(p, "unpinned") != 0 && strcmp(p, "same-cpu") != 0 && strcmp(p, "cross-cpu") != 0)
+		return "a traced cell's placement is unpinned, same-cpu or cross-cpu";
+	if (!traced && strcmp(p, "unpinned") != 0 && strcmp(p, "pinned") != 0)
+		return "a plain cell's placement is unpinned or pinned";
+	return NULL;
+}
+
+static void
+run_cell(const struct cell *c)
+{
+	struct trial t;
+	const char *why;
+	long trial;
+
+	printf("#cell %s begin\n", c->id);
+	if ((why = misplaced(c)) != NULL) {
+		printf("#cell %s failed %s\n", c->id, why);
+		return;
+	}
+	if ((why = unservable(c)) != NULL) {
+		printf("#cell %s skipped %s\n", c->id, why);
+		return;
+	}
+	for (trial = 1; trial <= c->trials; trial++) {
+		memset(&t, 0, sizeof t);
+		t.ready = t.go = t.tracer_out = t.release = -1;
+		if (run_trial(c, trial, &t) != 0) {
+			end_processes(&t);
+			close_pipes(&t);
+			printf("#cell %s failed trial %ld: %s\n", c->id, trial, t.reason);
+			return;
+		}
+		close_pipes(&t);
+	}
+	printf("#cell %s done\n", c->id);
+}
+
+static void
+find_cpus(void)
+{
+#if defined(__linux__)
+	cpu_set_t set;
+	int i;
+
+	if (sched_getaffinity(0, sizeof set, &set) != 0)
+		return;
+	for (i = 0; i < CPU_SETSIZE; i++) {
+		if (!CPU_ISSET(i, &set))
+			continue;
+		if (cpu_a < 0)
+			cpu_a = i;
+		else if (cpu_b < 0)
+			cpu_b = i;
+	}
+#endif
+}
+
+int
+main(int argc, char **argv)
+{
+	char line[512];
+	struct sigaction sa;
+	long lineno = 0;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "b:d:T:")) != -1) {
+		switch (opt) {
+		case 'b': build_dir = optarg; break;
+		case 'd': scratch_dir = optarg; break;
+		case 'T': timeout_s = strtol(optarg, NULL, 10); break;
+		default: goto usage;
+		}
+	}
+	if (build_dir == NULL || scratch_dir == NULL || timeout_s < 1)
+		goto usage;
+	if (mkdir(scratch_dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "tt-driver: cannot create scratch directory %s: %s\n", scratch_dir, strerror(errno));
+		return 1;
+	}
+	snprintf(bench_out, sizeof bench_out, "%s/tt-driver-%ld.out", scratch_dir, (long)getpid());
+	snprintf(bench_err, sizeof bench_err, "%s/tt-driver-%ld.err", scratch_dir, (long)getpid());
+	snprintf(tracer_err, sizeof tracer_err, "%s/tt-driver-%ld.tracer-err", scratch_dir, (long)getpid());
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout shows up as a failed fflush */
+	find_cpus();
+
+	while (fgets(line, sizeof line, stdin) != NULL) {
+		struct cell c;
+
+		lineno++;
+		if (line[0] == '\n' || line[0] == '#')
+			continue;
+		memset(&c, 0, sizeof c);
+		if (sscanf(line, "%127s %31s %15s %31s %15s %ld %ld %ld", c.id, c.call, c.fd, c.tracer,
+		        c.placement, &c.trials, &c.rounds, &c.warmup) != 8 || c.trials < 1 || c.rounds < 1 || c.warmup < 0) {
+			fprintf(stderr, "tt-driver: batch line %ld is malformed: %s", lineno, line);
+			return 2;
+		}
+		run_cell(&c);
+		if (fflush(stdout) != 0)
+			return 1;
+	}
+	unlink(bench_out);
+	unlink(bench_err);
+	unlink(tracer_err);
+	return 0;
+usage:
+	fprintf(stderr, "usage: tt-driver -b BUILD_DIR -d SCRATCH_DIR [-T SECONDS] < BATCH\n");
+	return 2;
+}

@@ -1,0 +1,135 @@
+/*
+ * tt-ptrace: the paper's Linux tracer. Attaches to a running process by PID
+ * (PTRACE_SEIZE), stops it at every system call entry and exit
+ * (PTRACE_SYSCALL) and does nothing else, until SIGUSR1, SIGTERM or SIGINT
+ * asks it to detach.
+ *
+ *   tt-ptrace -p PID
+ *
+ * Prints "attached" once tracing is active and "stops N" (syscall stops seen)
+ * after detaching. PTRACE_O_EXITKILL: if this tracer dies, the kernel kills
+ * the tracee instead of leaving it stopped.
+ */
+#if defined(__linux__)
+#define _GNU_SOURCE
+#include <sys/ptrace.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#endif
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#if !defined(__linux__)
+
+int
+main(void)
+{
+	fprintf(stderr, "tt-ptrace: tracing every system call with PTRACE_SYSCALL needs Linux\n");
+	return 2;
+}
+
+#else
+
+static pid_t tracee;
+static volatile sig_atomic_t detach_requested;
+
+/* Ask for a stop now, so a tracee blocked in a system call can be detached too. */
+static void
+request_detach(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	detach_requested = 1;
+	ptrace(PTRACE_INTERRUPT, tracee, 0, 0);
+	errno = saved;
+}
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "tt-ptrace: %s (pid %ld): %s\n", what, (long)tracee, strerror(errno));
+	exit(1); /* PTRACE_O_EXITKILL ends the tracee */
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sigaction sa;
+	unsigned long stops = 0;
+	int status, opt, announced = 0;
+	char *end;
+
+	while ((opt = getopt(argc, argv, "p:")) != -1) {
+		if (opt != 'p')
+			goto usage;
+		tracee = (pid_t)strtol(optarg, &end, 10);
+		if (*end != '\0' || tracee <= 0)
+			goto usage;
+	}
+	if (tracee <= 0)
+		goto usage;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = request_detach; /* no SA_RESTART: waitpid returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	if (ptrace(PTRACE_SEIZE, tracee, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL) != 0) {
+		fprintf(stderr, "tt-ptrace: cannot attach to pid %ld: %s%s\n", (long)tracee, strerror(errno),
+		    errno == EPERM ? " (ptrace not permitted: see /proc/sys/kernel/yama/ptrace_scope and CAP_SYS_PTRACE)" : "");
+		return 1;
+	}
+	/* A seized tracee runs on; stop it once so it can be resumed with PTRACE_SYSCALL. */
+	if (ptrace(PTRACE_INTERRUPT, tracee, 0, 0) != 0)
+		die("PTRACE_INTERRUPT");
+
+	for (;;) {
+		int sig = 0;
+
+		if (waitpid(tracee, &status, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("waitpid");
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			fprintf(stderr, "tt-ptrace: tracee %ld ended while traced (%s %d)\n", (long)tracee,
+			    WIFEXITED(status) ? "exit status" : "signal",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+			return 1;
+		}
+		if (!WIFSTOPPED(status))
+			continue;
+		if (WSTOPSIG(status) == (SIGTRAP | 0x80))
+			stops++;
+		else if ((status >> 16) == 0)
+			sig = WSTOPSIG(status); /* signal-delivery stop: pass the signal on */
+		/* else: PTRACE_EVENT_STOP (our interrupt or a group stop): nothing to deliver */
+
+		if (detach_requested) {
+			if (ptrace(PTRACE_DETACH, tracee, 0, sig) != 0)
+				die("PTRACE_DETACH");
+			printf("stops %lu\n", stops);
+			return fflush(stdout) == 0 ? 0 : 1;
+		}
+		if (ptrace(PTRACE_SYSCALL, tracee, 0, sig) != 0)
+			die("PTRACE_SYSCALL");
+		if (!announced) {
+			/* The first stop is our interrupt's: tracing is active from here on. */
+			printf("attached\n");
+			fflush(stdout);
+			announced = 1;
+		}
+	}
+usage:
+	fprintf(stderr, "usage: tt-ptrace -p PID\n");
+	return 2;
+}
+
+#endif

@@ -1,0 +1,74 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { writeFileAtomic } from "../results/atomicWrite.ts";
+import type { Manifest } from "../results/manifest.ts";
+import { cellStatusTable, notMeasured } from "./cellStatus.ts";
+import { hostSection } from "./hostSection.ts";
+import { factsTable, html, slug, type Html } from "./html.ts";
+import { page } from "./page.ts";
+import { methodologySection, studySection } from "./prose.ts";
+import { DEFAULT_REFERENCE_DIR } from "./reference.ts";
+import { hostsOf, readRun } from "./runData.ts";
+
+function runHeader(manifest: Manifest): Html {
+  const { tool, spec } = manifest;
+  return html`<header>
+<h1>System call tracing overhead — reproduction</h1>
+${factsTable([
+  ["run", manifest.runId],
+  ["spec", `${spec.path} (sha256 ${spec.sha256})`],
+  ["started", manifest.startedAt],
+  ["ended", manifest.endedAt ?? "not ended"],
+  ["state", manifest.stoppedBecause ? `${manifest.state} (${manifest.stoppedBecause})` : manifest.state],
+  ["tool", `${tool.name} ${tool.version}, commit ${tool.commit ?? "unknown"}`],
+])}
+</header>`;
+}
+
+function contents(hosts: string[]): Html {
+  return html`<nav><ul>
+<li><a href="#study">The study</a></li>
+${hosts.map((h) => html`<li><a href="#host-${slug(h)}">Host ${h}</a></li>\n`)}<li><a href="#cells">Cells</a></li>
+<li><a href="#not-measured">What was not measured, and why</a></li>
+<li><a href="#methodology">Methodology</a></li>
+</ul></nav>`;
+}
+
+/**
+ * Render a finished run directory into a static report: outDir/index.html and
+ * outDir/figures/. Reads only the run's manifest.json, summary.csv and raw.csv
+ * and the published numbers; every number shown comes from those files.
+ */
+export async function renderReport(
+  runDir: string,
+  outDir: string,
+  options: { referenceDir?: string } = {},
+): Promise<{ indexPath: string; figureFiles: string[] }> {
+  const run = readRun(runDir, options.referenceDir ?? DEFAULT_REFERENCE_DIR);
+  const { manifest } = run;
+  mkdirSync(join(outDir, "figures"), { recursive: true });
+
+  const hosts = hostsOf(manifest);
+  const sections = [];
+  for (const host of hosts) sections.push(await hostSection(run, host, outDir));
+
+  const body = html`${runHeader(manifest)}
+${contents(hosts)}
+<main>
+${studySection(manifest)}
+${sections.map((s) => s.markup)}
+<section id="cells">
+<h2>Cells</h2>
+${cellStatusTable(manifest.cells)}
+</section>
+<section id="not-measured">
+<h2>What was not measured, and why</h2>
+${notMeasured(manifest)}
+</section>
+${methodologySection(manifest)}
+</main>`;
+
+  const indexPath = resolve(outDir, "index.html");
+  writeFileAtomic(indexPath, page(`tracetax report ${manifest.runId}`, body));
+  return { indexPath, figureFiles: sections.flatMap((s) => s.files).map((f) => resolve(outDir, f)) };
+}

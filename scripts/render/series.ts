@@ -1,0 +1,36 @@
+import type { Tracer } from "../spec/vocabulary.ts";
+import type { SummaryRow } from "../results/summaryCsv.ts";
+
+// The paper's overhead figures (frames 27, 28) show three series; the
+// published numbers in results/reference/zinke2009.csv use these same keys.
+export const SERIES = ["ptrace-wc", "ptrace-bc", "systrace"] as const;
+export type Series = (typeof SERIES)[number];
+
+export const SERIES_LABELS: Record<Series, string> = {
+  "ptrace-wc": "ptrace (wc)",
+  "ptrace-bc": "ptrace (bc)",
+  systrace: "systrace",
+};
+
+export const SERIES_TRACER: Record<Series, Tracer> = {
+  "ptrace-wc": "ptrace",
+  "ptrace-bc": "ptrace",
+  systrace: "systrace",
+};
+
+export interface Overhead {
+  cycles: number | null;
+  percent: number | null;
+}
+
+/** The summary.csv columns a series reads: ptrace is split into worst and best case, systrace is not. */
+export function seriesOverhead(row: SummaryRow, series: Series): Overhead {
+  switch (series) {
+    case "ptrace-wc":
+      return { cycles: row.wc_overhead_cycles, percent: row.wc_overhead_percent };
+    case "ptrace-bc":
+      return { cycles: row.bc_overhead_cycles, percent: row.bc_overhead_percent };
+    case "systrace":
+      return { cycles: row.overhead_cycles, percent: row.overhead_percent };
+  }
+}

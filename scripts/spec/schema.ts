@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { CALLS, FDS, PLACEMENTS, TRACERS } from "./vocabulary.ts";
+
+// Messages say what was expected and what was found; load.ts adds file:line:col and the field path.
+
+const shown = (input: unknown) => (input === undefined ? "nothing" : JSON.stringify(input));
+
+function oneOf<const T extends readonly [string, ...string[]]>(what: string, names: T) {
+  return z.enum(names, {
+    error: (iss) =>
+      typeof iss.input === "string"
+        ? `unknown ${what} ${shown(iss.input)} (known: ${names.join(", ")})`
+        : `expected a ${what} name (one of ${names.join(", ")}), got ${shown(iss.input)}`,
+  });
+}
+
+function listOf<T extends z.ZodType>(what: string, item: T) {
+  return z
+    .array(item, { error: (iss) => `expected a list of ${what}s, got ${shown(iss.input)}` })
+    .min(1, { error: `expected at least one ${what}` });
+}
+
+function integerAtLeast(min: number) {
+  const expected = `expected an integer >= ${min}`;
+  return z
+    .number({ error: (iss) => `${expected}, got ${shown(iss.input)}` })
+    .int({ error: (iss) => `${expected}, got ${shown(iss.input)}` })
+    .min(min, { error: (iss) => `${expected}, got ${shown(iss.input)}` });
+}
+
+const text = (what: string) => z.string({ error: (iss) => `expected ${what} (text), got ${shown(iss.input)}` });
+
+export const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export const specSchema = z.strictObject({
+  name: text("a short name for the experiment").regex(/^[a-z0-9][a-z0-9-]*$/, {
+    error: "expected lower-case letters, digits and dashes",
+  }),
+  title: text("a title"),
+  source: text("the study this spec reproduces").optional(),
+  hosts: listOf(
+    "host",
+    text("a host name").regex(HOST_NAME, { error: (iss) => `invalid host name ${shown(iss.input)}` }),
+  ).default(["local"]),
+  calls: listOf("call", oneOf("call", CALLS)),
+  fds: listOf("descriptor kind", oneOf("descriptor kind", FDS)),
+  tracers: listOf("tracer", oneOf("tracer", TRACERS)),
+  placements: listOf("placement", oneOf("placement", PLACEMENTS)).default(["unpinned"]),
+  rounds: integerAtLeast(1),
+  warmup: integerAtLeast(0).default(5),
+  trials: integerAtLeast(1),
+  timeoutSeconds: integerAtLeast(1).default(60),
+});
+
+export type Spec = z.infer<typeof specSchema>;

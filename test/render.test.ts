@@ -1,0 +1,188 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CellRecord, HostFacts, Manifest } from "../scripts/results/manifest.ts";
+import { formatRawRows, rawHeader, type RawRow } from "../scripts/results/rawCsv.ts";
+import { formatSummaryCsv, readSummaryCsv, type SummaryRow } from "../scripts/results/summaryCsv.ts";
+import { CALLS, FDS, type Call, type Fd, type Placement, type Tracer } from "../scripts/spec/vocabulary.ts";
+import { renderReport } from "../scripts/render/report.ts";
+
+// A small synthetic run on one Linux host: plain and ptrace cells measured
+// (ptrace in two placements), systrace skipped as on any Linux host.
+const HOST = "linux-box";
+const ROUNDS = 5;
+const TRIALS = 2;
+const EVIL_CPU = `<script>alert("cpu")</script> Xeon`;
+const SYSTRACE_REASON = "systrace exists only on OpenBSD up to 5.9";
+
+interface Cell {
+  call: Call;
+  fd: Fd;
+  tracer: Tracer;
+  placement: Placement;
+}
+
+const plainCells: Cell[] = CALLS.flatMap((call) => FDS.map((fd) => ({ call, fd, tracer: "none" as const, placement: "unpinned" as const })));
+const ptraceCells: Cell[] = (["unpinned", "cross-cpu"] as const).flatMap((placement) =>
+  CALLS.flatMap((call) => FDS.map((fd) => ({ call, fd, tracer: "ptrace" as const, placement }))),
+);
+const systraceCells: Cell[] = CALLS.flatMap((call) => FDS.map((fd) => ({ call, fd, tracer: "systrace" as const, placement: "unpinned" as const })));
+
+// Distinct, recognisable overhead percentages; "1234%" must appear on a bar.
+function wcPercent(cell: Cell): number {
+  return cell.call === "open" && cell.fd === "valid" ? 1234 : 2000 + CALLS.indexOf(cell.call) * 100 + FDS.indexOf(cell.fd) * 10;
+}
+
+function summaryRow(cell: Cell, index: number): SummaryRow {
+  const base = { host: HOST, ...cell, trials: TRIALS, n: ROUNDS * TRIALS, timer_overhead: 30, bimodal: false, bc_n: ROUNDS * TRIALS, wc_n: ROUNDS * TRIALS };
+  const median = 1000 + index * 100;
+  if (cell.tracer === "none") {
+    return {
+      ...base, median, q1: median - 50, q3: median + 50, min: median - 80, max: median + 90,
+      plain_median: null, overhead_cycles: null, overhead_percent: null, bc_median: median, wc_median: median,
+      bc_overhead_cycles: null, bc_overhead_percent: null, wc_overhead_cycles: null, wc_overhead_percent: null,
+    };
+  }
+  // Numbers need not be consistent with each other: the report must show them, not recompute them.
+  const bimodal = cell.call === "write" && cell.fd === "invalid";
+  return {
+    ...base, median: 40000 + index, q1: 30000, q3: 60000, min: 20000, max: 90000,
+    plain_median: 1000, overhead_cycles: 39000 + index, overhead_percent: 3900,
+    bimodal, bc_median: 20000, bc_n: bimodal ? 6 : ROUNDS * TRIALS, wc_median: 80000, wc_n: bimodal ? 4 : ROUNDS * TRIALS,
+    bc_overhead_cycles: 19000 + index, bc_overhead_percent: 456.4, wc_overhead_cycles: 79000 + index, wc_overhead_percent: wcPercent(cell),
+  };
+}
+
+function rawRows(cell: Cell): RawRow[] {
+  const rows: RawRow[] = [];
+  for (let trial = 1; trial <= TRIALS; trial++) {
+    for (let round = 1; round <= ROUNDS; round++) {
+      // The bimodal cell flaps between two levels.
+      const cycles = cell.tracer === "ptrace" ? (round % 2 === 0 ? 80000 : 20000) + trial : 1000 + round;
+      rows.push({ host: HOST, ...cell, trial, round, cycles, result: cell.fd === "valid" ? "ok" : "EBADF" });
+    }
+  }
+  return rows;
+}
+
+function cellRecord(cell: Cell, status: CellRecord["status"], reason?: string): CellRecord {
+  const id = `${HOST}/${cell.call}/${cell.fd}/${cell.tracer}/${cell.placement}`;
+  return { id, host: HOST, ...cell, trials: TRIALS, rounds: ROUNDS, warmup: 1, status, ...(reason ? { reason } : {}) };
+}
+
+const facts: HostFacts = {
+  name: HOST, os: "Linux", osRelease: "Debian 12", kernel: "6.1.0 #1 SMP", arch: "x86_64", cpuModel: EVIL_CPU,
+  cores: 4, memoryBytes: 8_000_000_000, tscHz: 2_400_000_000, tscHzSource: "cpuinfo", tscFlags: ["constant_tsc", "rdtscp"], tscNote: null,
+  virtualized: false, compiler: "cc 12.2", loadAverage: [0.1, 0.2, 0.3], timerOverheadCycles: 30, timer: "lfence;rdtsc..rdtscp;lfence",
+};
+
+const manifest: Manifest = {
+  format: 1,
+  runId: "20240101T000000Z-abcd",
+  tool: { name: "tracetax", version: "0.1.0", commit: "deadbeef" },
+  spec: { path: "experiments/zinke2009.yaml", sha256: "0".repeat(64), text: "" },
+  settings: { rounds: ROUNDS, warmup: 1, trials: TRIALS, timeoutSeconds: 60 },
+  startedAt: "2024-01-01T00:00:00Z",
+  endedAt: "2024-01-01T00:10:00Z",
+  state: "complete",
+  hosts: { [HOST]: facts },
+  cells: [
+    ...plainCells.map((c) => cellRecord(c, "done")),
+    ...ptraceCells.map((c) => cellRecord(c, "done")),
+    ...systraceCells.map((c) => cellRecord(c, "skipped", SYSTRACE_REASON)),
+  ],
+};
+
+const measured = [...plainCells, ...ptraceCells];
+const summary = measured.map(summaryRow);
+const plainRows = summary.filter((r) => r.tracer === "none");
+
+describe("renderReport", () => {
+  let work: string;
+  let runDir: string;
+  let first: { indexPath: string; figureFiles: string[] };
+  let second: { indexPath: string; figureFiles: string[] };
+  let index: string;
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), "tracetax-render-"));
+    runDir = join(work, "run");
+    mkdirSync(runDir);
+    writeFileSync(join(runDir, "manifest.json"), JSON.stringify(manifest, null, 2));
+    writeFileSync(join(runDir, "summary.csv"), formatSummaryCsv(summary));
+    writeFileSync(join(runDir, "raw.csv"), rawHeader() + formatRawRows(measured.flatMap(rawRows)));
+    first = await renderReport(runDir, join(work, "out1"));
+    second = await renderReport(runDir, join(work, "out2"));
+    index = readFileSync(first.indexPath, "utf8");
+  });
+
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it("writes index.html with the four figures inline", () => {
+    assert.ok(existsSync(first.indexPath));
+    assert.equal(index.match(/<svg/g)?.length, 4);
+  });
+
+  it("writes svg, vl.json and csv for every figure", () => {
+    for (const name of ["plain-calls", "flapping", "overhead-valid", "overhead-invalid"]) {
+      for (const ext of [".svg", ".vl.json", ".csv"]) {
+        const file = join(work, "out1", "figures", `${HOST}-${name}${ext}`);
+        assert.ok(first.figureFiles.includes(file), `${file} returned`);
+        assert.ok(existsSync(file), `${file} written`);
+      }
+    }
+    assert.equal(first.figureFiles.length, 12);
+    JSON.parse(readFileSync(join(work, "out1", "figures", `${HOST}-overhead-valid.vl.json`), "utf8"));
+  });
+
+  it("labels the overhead bars with the percentages of summary.csv", () => {
+    const svg = readFileSync(join(work, "out1", "figures", `${HOST}-overhead-valid.svg`), "utf8");
+    assert.match(svg, />1234%</);
+    assert.match(svg, />456%</);
+    assert.doesNotMatch(svg, /systrace/, "no systrace bars or legend entry on a Linux host");
+  });
+
+  it("draws the plain figure from exactly the plain rows", () => {
+    const csvRows = readSummaryCsv(join(work, "out1", "figures", `${HOST}-plain-calls.csv`));
+    assert.deepEqual(csvRows, plainRows);
+  });
+
+  it("compares with the published numbers and says what was not measured", () => {
+    const comparison = index.slice(index.indexOf("Comparison with the published overheads"), index.indexOf('<section id="cells">'));
+    assert.match(comparison, /<td>1579%<\/td>/);
+    assert.match(comparison, /<td>3844%<\/td>/);
+    assert.match(comparison, /<td>systrace<\/td><td>—<\/td><td>546%<\/td><td>not measured: systrace exists only on OpenBSD up to 5\.9<\/td>/);
+    assert.match(comparison, /<td>1234%<\/td><td>1579%<\/td><td>similar \(×0\.8\)<\/td>/);
+    assert.match(index, /No OpenBSD host was measured/);
+  });
+
+  it("says in the captions how many rounds and trials a bar is the median of", () => {
+    const plainCaption = index.slice(index.indexOf("Frame 25"), index.indexOf("Frame 26"));
+    assert.match(plainCaption, /median of\s+5 rounds × 2 trials, all rounds pooled \(n = 10\)/);
+    const flappingCaption = index.slice(index.indexOf("Frame 26"), index.indexOf("Frame 27"));
+    assert.match(flappingCaption, /5 rounds × 2 trials per placement/);
+  });
+
+  it("references no remote resource", () => {
+    assert.doesNotMatch(index, /(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//i);
+    assert.doesNotMatch(index, /url\(\s*["']?\s*(?:https?:)?\/\//i);
+  });
+
+  it("renders byte-identical output twice", () => {
+    assert.deepEqual(
+      second.figureFiles.map((f) => f.replace(join(work, "out2"), "")),
+      first.figureFiles.map((f) => f.replace(join(work, "out1"), "")),
+    );
+    for (const [i, file] of first.figureFiles.entries()) {
+      assert.ok(readFileSync(file).equals(readFileSync(second.figureFiles[i])), `${file} differs between renders`);
+    }
+    assert.ok(readFileSync(first.indexPath).equals(readFileSync(second.indexPath)));
+  });
+
+  it("escapes strings from the data", () => {
+    assert.ok(!index.includes("<script"), "no script element");
+    assert.ok(index.includes("&lt;script&gt;alert(&quot;cpu&quot;)&lt;/script&gt; Xeon"));
+  });
+});
