@@ -32,15 +32,22 @@ export interface BatchEnd {
   failure: string | null;
 }
 
-/** A failed build of native/ on a host; the message ends with the compiler's last words. */
+/** The lines of a build log that say what went wrong: the compiler's errors, else its last words. */
+function buildComplaint(output: string): string[] {
+  const lines = output.trim().split("\n");
+  const errors = lines.filter((l) => /\b(error|fatal|not found|No such file)\b/i.test(l) && !/^make(\[\d+\])?: \*\*\*/.test(l));
+  return (errors.length > 0 ? errors : lines).slice(errors.length > 0 ? 0 : -4).slice(0, 4);
+}
+
+/** A failed build of native/ on a host; the message carries the compiler's own complaint. */
 export class BuildError extends Error {
   constructor(
     host: string,
     why: string,
     readonly output: string,
   ) {
-    const tail = output.trim().split("\n").slice(-4).join("\n  ");
-    super(`building native/ failed on ${host}: ${why}${tail ? `\n  ${tail}` : ""}`);
+    const complaint = buildComplaint(output);
+    super(`building native/ failed on ${host}: ${why}${complaint.length ? `\n  ${complaint.join("\n  ")}` : ""}`);
     this.name = "BuildError";
   }
 }

@@ -34,7 +34,9 @@ export async function measureHost(host: Host, cells: Cell[], ctx: HostRunContext
     log("build")(await host.build());
   } catch (err) {
     log("build")(`${err instanceof BuildError ? err.output : ""}\n${(err as Error).message}\n`);
-    for (const record of records.values()) settle(record, "failed", (err as Error).message.replaceAll("\n", " "));
+    // One reason for all the host's cells, said once.
+    for (const record of records.values()) Object.assign(record, { status: "failed", reason: (err as Error).message.replaceAll("\n", " ") });
+    ctx.save();
     throw err;
   }
   const facts = await host.facts();
