@@ -1,12 +1,16 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { REFERENCE_DIR } from "../results/referenceDir.ts";
 import { parse } from "csv-parse/sync";
 import type { Call, Fd } from "../spec/vocabulary.ts";
 import type { Series } from "./series.ts";
 
-/** results/reference/ of the repository this module is part of. */
-export const DEFAULT_REFERENCE_DIR = fileURLToPath(new URL("../../results/reference/", import.meta.url));
+
+/** The published numbers a run was compared with: its own copy when it has one, else the repository's. */
+export function referenceDirFor(runDir: string): string {
+  const own = join(runDir, "reference");
+  return existsSync(join(own, "zinke2009.csv")) ? own : REFERENCE_DIR;
+}
 
 /** One bar label of frames 27/28 of the slides, as transcribed in zinke2009.csv. */
 export interface PublishedOverhead {

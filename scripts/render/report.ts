@@ -7,7 +7,7 @@ import { hostSection } from "./hostSection.ts";
 import { factsTable, html, slug, type Html } from "./html.ts";
 import { page } from "./page.ts";
 import { methodologySection, studySection } from "./prose.ts";
-import { DEFAULT_REFERENCE_DIR } from "./reference.ts";
+import { referenceDirFor } from "./reference.ts";
 import { hostsOf, readRun } from "./runData.ts";
 
 function runHeader(manifest: Manifest): Html {
@@ -44,7 +44,7 @@ export async function renderReport(
   outDir: string,
   options: { referenceDir?: string } = {},
 ): Promise<{ indexPath: string; figureFiles: string[] }> {
-  const run = readRun(runDir, options.referenceDir ?? DEFAULT_REFERENCE_DIR);
+  const run = readRun(runDir, options.referenceDir ?? referenceDirFor(runDir));
   const { manifest } = run;
   mkdirSync(join(outDir, "figures"), { recursive: true });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../inputError.ts";
 import { appendDurably, writeFileAtomic } from "./atomicWrite.ts";
@@ -14,6 +14,7 @@ export function runPaths(dir: string) {
     raw: join(dir, "raw.csv"),
     summary: join(dir, "summary.csv"),
     logs: join(dir, "logs"),
+    reference: join(dir, "reference"),
   };
 }
 
@@ -23,12 +24,17 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(3).toString("hex")}`;
 }
 
-/** Make a fresh run directory; mkdir without "recursive" fails rather than reuse one. */
-export function createRunDir(root: string, runId = newRunId()): ReturnType<typeof runPaths> {
+/**
+ * Make a fresh run directory; mkdir without "recursive" fails rather than
+ * reuse one. The published numbers the run will be compared with are copied
+ * in, so the dataset can be re-rendered without this repository.
+ */
+export function createRunDir(root: string, referenceDir: string, runId = newRunId()): ReturnType<typeof runPaths> {
   mkdirSync(root, { recursive: true });
   const paths = runPaths(join(root, runId));
   mkdirSync(paths.dir);
   mkdirSync(paths.logs);
+  cpSync(referenceDir, paths.reference, { recursive: true });
   writeFileSync(paths.raw, rawHeader());
   return paths;
 }

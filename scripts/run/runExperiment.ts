@@ -5,6 +5,7 @@ import { resolveHosts } from "../hosts/resolveHosts.ts";
 import { planCells } from "../plan/cells.ts";
 import { MANIFEST_FORMAT, type Manifest } from "../results/manifest.ts";
 import { createRunDir, writeManifest } from "../results/runDir.ts";
+import { REFERENCE_DIR } from "../results/referenceDir.ts";
 import { renderReport } from "../render/report.ts";
 import { loadSpec } from "../spec/loadSpec.ts";
 import { measureHost } from "./measureHost.ts";
@@ -48,7 +49,7 @@ export async function runExperiment(o: RunOptions): Promise<RunOutcome> {
   };
   const cells = planCells({ ...spec.value, ...settings }, hosts.map((h) => h.name));
 
-  const paths = createRunDir(o.resultsRoot ?? join(REPO_DIR, "results"));
+  const paths = createRunDir(o.resultsRoot ?? join(REPO_DIR, "results"), REFERENCE_DIR);
   const runId = paths.dir.split("/").pop()!;
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,

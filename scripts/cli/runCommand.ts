@@ -1,0 +1,47 @@
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { REPO_DIR, runExperiment } from "../run/runExperiment.ts";
+import { hostList, positiveInteger } from "./options.ts";
+
+export function addRunCommand(program: Command): void {
+  program
+    .command("run")
+    .description("measure a spec's cells, then analyse and write the report")
+    .argument("<spec>", "experiment spec (YAML)")
+    .option("--on <hosts>", "comma-separated hosts instead of the spec's", hostList)
+    .option("--rounds <n>", "measured rounds per trial (overrides the spec)", positiveInteger)
+    .option("--trials <n>", "trials (processes) per cell (overrides the spec)", positiveInteger)
+    .option("--results <dir>", "where run directories go", join(REPO_DIR, "results"))
+    .option("--report-root <dir>", "where reports go", join(REPO_DIR, "report"))
+    .option("--no-report", "measure only: skip analysis and report")
+    .option("--quiet", "print only the final paths")
+    .action(async (specPath: string, o) => {
+      // Ctrl-C stops measuring cleanly: the driver ends its processes, the manifest says where it stopped.
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      try {
+        const outcome = await runExperiment({
+          specPath,
+          on: o.on,
+          rounds: o.rounds,
+          trials: o.trials,
+          resultsRoot: resolve(o.results),
+          reportRoot: resolve(o.reportRoot),
+          report: o.report,
+          progress: o.quiet ? undefined : (line) => console.error(line),
+          signal: stop.signal,
+        });
+        console.log(`results: ${outcome.runDir}`);
+        if (outcome.reportIndex) console.log(`report: ${outcome.reportIndex}`);
+        for (const e of outcome.hostErrors) console.error(`tracetax: host ${e}`);
+        if (!outcome.complete) console.error("tracetax: the run is incomplete: some cells were not measured");
+        if (outcome.failedCells > 0) console.error(`tracetax: ${outcome.failedCells} cell(s) failed; see manifest.json`);
+        if (!outcome.complete || outcome.failedCells > 0 || outcome.hostErrors.length > 0) process.exitCode = 1;
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    });
+}
