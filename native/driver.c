@@ -6,11 +6,13 @@
  *   tt-driver -b BUILD_DIR -d SCRATCH_DIR [-T SECONDS] < BATCH
  *
  * BATCH has one cell per line: ID CALL FD TRACER PLACEMENT TRIALS ROUNDS WARMUP
+ * where TRACER is an interception mechanism, optionally with a handler:
+ * "ptrace", "ptrace:inspect", "seccomp-notify:null", ... (see mechanisms[]).
  * Output, per cell:
  *   #cell ID begin
  *   ID,TRIAL,ROUND,CYCLES,RESULT          one line per measured round
  *   #timer ID TRIAL TIMER OVERHEAD_CYCLES INVARIANT_TSC
- *   #stops ID TRIAL N                     syscall stops the tracer saw
+ *   #stops ID TRIAL N                     calls the mechanism intercepted, where it counts
  *   #cell ID done | #cell ID failed REASON | #cell ID skipped REASON
  * A cell is complete only at its "done" line. Every wait has a deadline of
  * SECONDS (default 60) per trial; a process past it is killed.
@@ -37,9 +39,44 @@
 
 #define REASON_MAX 512
 
+/*
+ * How each interception mechanism is set up for one trial: what the
+ * benchmark installs on itself (-m), which tracer process the driver starts
+ * beside it (attached by PID), whether the benchmark runs with the preload
+ * library, or under strace as its parent. Mechanisms with a tracer process
+ * take the placements unpinned/same-cpu/cross-cpu; the others run in the
+ * benchmark's own process and take unpinned/pinned, like plain cells.
+ */
+struct mechanism {
+	const char *name;
+	const char *bench_mode;  /* tt-syscall -m ... */
+	const char *tracer;      /* program in the build directory */
+	const char *tracer_flag; /* extra flag for that program */
+	int handlers;            /* takes :null / :inspect */
+	int preload;             /* LD_PRELOAD=tt-preload.so */
+	int under_strace;        /* strace --seccomp-bpf starts the benchmark */
+};
+
+static const struct mechanism mechanisms[] = {
+	{ "none", NULL, NULL, NULL, 0, 0, 0 },
+	{ "ptrace", NULL, "tt-ptrace", NULL, 1, 0, 0 },
+	{ "ptrace-seccomp", "seccomp-trace", "tt-ptrace", "-s", 1, 0, 0 },
+	{ "seccomp-allow", "seccomp-allow", NULL, NULL, 0, 0, 0 },
+	{ "seccomp-errno", "seccomp-errno", NULL, NULL, 0, 0, 0 },
+	{ "seccomp-notify", "seccomp-notify", "tt-seccomp-notify", NULL, 1, 0, 0 },
+	{ "sud", "sud", NULL, NULL, 1, 0, 0 },
+	{ "preload", NULL, NULL, NULL, 1, 1, 0 },
+	{ "strace", NULL, "tt-strace", NULL, 0, 0, 0 },
+	{ "strace-seccomp", NULL, NULL, NULL, 0, 0, 1 },
+	{ "systrace", NULL, "tt-systrace", NULL, 0, 0, 0 },
+	{ "systrace-permit", NULL, "tt-systrace", "-k", 0, 0, 0 },
+};
+
 struct cell {
-	char id[128], call[32], fd[16], tracer[32], placement[16];
+	char id[128], call[32], fd[16], tracer[48], placement[16];
 	long trials, rounds, warmup;
+	const struct mechanism *m;
+	int inspect;
 };
 
 struct trial {
@@ -248,7 +285,8 @@ start_tracer(const struct cell *c, struct trial *t, int cpu)
 	pid = fork();
 	if (pid == 0) {
 		char path[PATH_MAX], target[32];
-		char *argv[4];
+		char *argv[6];
+		int i = 0;
 		ssize_t n;
 
 		child_setup(cpu, out[1], tracer_err);
@@ -257,11 +295,15 @@ start_tracer(const struct cell *c, struct trial *t, int cpu)
 			_exit(1);
 		target[n] = '\0';
 		target[strcspn(target, "\n")] = '\0';
-		snprintf(path, sizeof path, "%s/tt-%s", build_dir, c->tracer);
-		argv[0] = path;
-		argv[1] = "-p";
-		argv[2] = target;
-		argv[3] = NULL;
+		snprintf(path, sizeof path, "%s/%s", build_dir, c->m->tracer);
+		argv[i++] = path;
+		argv[i++] = "-p";
+		argv[i++] = target;
+		if (c->m->tracer_flag != NULL)
+			argv[i++] = (char *)c->m->tracer_flag;
+		if (c->inspect)
+			argv[i++] = "-i";
+		argv[i] = NULL;
 		execv(path, argv);
 		fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
 		_exit(127);
@@ -271,6 +313,23 @@ start_tracer(const struct cell *c, struct trial *t, int cpu)
 	t->tracer_out = out[0];
 	t->release = release[1];
 	return pid;
+}
+
+/* The system calls of a measured call, in strace's -e trace= syntax. */
+static const char *
+strace_calls(const char *call)
+{
+	static const char *const table[][2] = {
+		{ "open", "openat,open" }, { "write", "write" }, { "close", "close" },
+		{ "open-write-close", "openat,open,write,close" }, { "getppid", "getppid" },
+		{ "read", "read" }, { "stat", "newfstatat,stat" }, { "fstat", "newfstatat,fstat" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (strcmp(table[i][0], call) == 0)
+			return table[i][1];
+	return call;
 }
 
 static pid_t
@@ -286,8 +345,8 @@ start_bench(const struct cell *c, struct trial *t, int cpu)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
-		char path[PATH_MAX], rounds[24], warmup[24], rfd[16], gfd[16], tracer[24];
-		char *argv[20];
+		char path[PATH_MAX], preload[PATH_MAX], trace[64], rounds[24], warmup[24], rfd[16], gfd[16], tracer[24];
+		char *argv[40];
 		int i = 0;
 
 		child_setup(cpu, out, bench_err);
@@ -298,6 +357,20 @@ start_bench(const struct cell *c, struct trial *t, int cpu)
 		snprintf(warmup, sizeof warmup, "%ld", c->warmup);
 		snprintf(rfd, sizeof rfd, "%d", ready[1]);
 		snprintf(gfd, sizeof gfd, "%d", go[0]);
+		if (c->m->under_strace) {
+			/* strace installs its seccomp filter only in processes it starts itself. */
+			snprintf(trace, sizeof trace, "trace=%s", strace_calls(c->call));
+			argv[i++] = "strace";
+			argv[i++] = "--seccomp-bpf"; argv[i++] = "-f"; argv[i++] = "-qq";
+			argv[i++] = "-o"; argv[i++] = "/dev/null";
+			argv[i++] = "-e"; argv[i++] = trace;
+			argv[i++] = "--";
+		}
+		if (c->m->preload) {
+			snprintf(preload, sizeof preload, "%s/tt-preload.so", build_dir);
+			setenv("LD_PRELOAD", preload, 1);
+			setenv("TT_PRELOAD_HANDLER", c->inspect ? "inspect" : "null", 1);
+		}
 		argv[i++] = path;
 		argv[i++] = "-c"; argv[i++] = (char *)c->call;
 		argv[i++] = "-f"; argv[i++] = (char *)c->fd;
@@ -310,9 +383,14 @@ start_bench(const struct cell *c, struct trial *t, int cpu)
 			snprintf(tracer, sizeof tracer, "%ld", (long)t->tracer);
 			argv[i++] = "-t"; argv[i++] = tracer;
 		}
+		if (c->m->bench_mode != NULL) {
+			argv[i++] = "-m"; argv[i++] = (char *)c->m->bench_mode;
+			if (c->inspect)
+				argv[i++] = "-i";
+		}
 		argv[i] = NULL;
-		execv(path, argv);
-		fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
+		execvp(argv[0], argv);
+		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	close(out);
@@ -346,7 +424,7 @@ static int
 emit_rounds(const struct cell *c, long trial, struct trial *t)
 {
 	char line[256], timer[64];
-	unsigned long long overhead;
+	unsigned long long overhead, intercepted;
 	int invariant;
 	long rows = 0;
 	FILE *f = fopen(bench_out, "r");
@@ -357,6 +435,8 @@ emit_rounds(const struct cell *c, long trial, struct trial *t)
 		line[strcspn(line, "\n")] = '\0';
 		if (sscanf(line, "# timer=%63s overhead_cycles=%llu invariant_tsc=%d", timer, &overhead, &invariant) == 3)
 			printf("#timer %s %ld %s %llu %d\n", c->id, trial, timer, overhead, invariant);
+		else if (sscanf(line, "# intercepted=%llu", &intercepted) == 1)
+			printf("#stops %s %ld %llu\n", c->id, trial, intercepted);
 		else if (line[0] != '#') {
 			printf("%s,%ld,%s\n", c->id, trial, line);
 			rows++;
@@ -371,7 +451,7 @@ emit_rounds(const struct cell *c, long trial, struct trial *t)
 static int
 run_trial(const struct cell *c, long trial, struct trial *t)
 {
-	int traced = strcmp(c->tracer, "none") != 0;
+	int traced = c->m->tracer != NULL;
 	int bench_cpu = strcmp(c->placement, "unpinned") == 0 ? -1 : cpu_a;
 	int tracer_cpu = strcmp(c->placement, "same-cpu") == 0 ? cpu_a
 	    : strcmp(c->placement, "cross-cpu") == 0 ? cpu_b : -1;
@@ -399,13 +479,15 @@ run_trial(const struct cell *c, long trial, struct trial *t)
 		return -1;
 	if (traced) {
 		kill(t->tracer, SIGUSR1);
-		if (read_line(t->tracer_out, line, sizeof line, t->deadline) != 1 || sscanf(line, "stops %lu", &stops) != 1)
+		if (read_line(t->tracer_out, line, sizeof line, t->deadline) != 1
+		    || (sscanf(line, "stops %lu", &stops) != 1 && strcmp(line, "detached") != 0))
 			return fail(t, "the tracer did not detach (%s)", first_words(tracer_err));
 		status = reap(t->tracer, t->deadline);
 		t->tracer = live[1] = 0;
 		if (!exited_cleanly(status))
 			return fail(t, "the tracer ended badly (%s): %s", how_it_ended(status), first_words(tracer_err));
-		printf("#stops %s %ld %lu\n", c->id, trial, stops);
+		if (line[0] == 's')
+			printf("#stops %s %ld %lu\n", c->id, trial, stops);
 	}
 	if (write(t->go, "g", 1) != 1)
 		return fail(t, "the benchmark went away after measuring: %s", first_words(bench_err));
@@ -424,16 +506,15 @@ unservable(const struct cell *c)
 {
 	static char why[PATH_MAX + 64];
 	char path[PATH_MAX];
-	int traced = strcmp(c->tracer, "none") != 0;
 
 	if (strcmp(c->placement, "unpinned") != 0 && cpu_a < 0)
 		return "CPU pinning is not available on this OS";
 	if (strcmp(c->placement, "cross-cpu") == 0 && cpu_b < 0)
 		return "cross-cpu placement needs two CPUs, this process may use one";
-	if (traced) {
-		snprintf(path, sizeof path, "%s/tt-%s", build_dir, c->tracer);
-		if (access(path, X_OK) != 0) {
-			snprintf(why, sizeof why, "tracer %s was not built on this host (%.300s)", c->tracer, path);
+	if (c->m->tracer != NULL || c->m->preload) {
+		snprintf(path, sizeof path, "%s/%s", build_dir, c->m->preload ? "tt-preload.so" : c->m->tracer);
+		if (access(path, R_OK) != 0) {
+			snprintf(why, sizeof why, "%s was not built on this host (%.300s)", c->m->name, path);
 			return why;
 		}
 	}
@@ -443,25 +524,50 @@ unservable(const struct cell *c)
 static const char *
 misplaced(const struct cell *c)
 {
-	int traced = strcmp(c->tracer, "none") != 0;
 	const char *p = c->placement;
 
-	if (traced && strcmp(p, "unpinned") != 0 && strcmp(p, "same-cpu") != 0 && strcmp(p, "cross-cpu") != 0)
-		return "a traced cell's placement is unpinned, same-cpu or cross-cpu";
-	if (!traced && strcmp(p, "unpinned") != 0 && strcmp(p, "pinned") != 0)
-		return "a plain cell's placement is unpinned or pinned";
+	if (c->m->tracer != NULL && strcmp(p, "unpinned") != 0 && strcmp(p, "same-cpu") != 0 && strcmp(p, "cross-cpu") != 0)
+		return "with a tracer process the placement is unpinned, same-cpu or cross-cpu";
+	if (c->m->tracer == NULL && strcmp(p, "unpinned") != 0 && strcmp(p, "pinned") != 0)
+		return "without a tracer process the placement is unpinned or pinned";
 	return NULL;
 }
 
+/* Resolve "name[:handler]" into c->m and c->inspect; a message when it names nothing known. */
+static const char *
+unknown_mechanism(struct cell *c)
+{
+	static char why[160];
+	char *handler = strchr(c->tracer, ':');
+	size_t i;
+
+	if (handler != NULL)
+		*handler++ = '\0';
+	for (i = 0; i < sizeof mechanisms / sizeof mechanisms[0]; i++)
+		if (strcmp(mechanisms[i].name, c->tracer) == 0)
+			c->m = &mechanisms[i];
+	if (handler != NULL)
+		handler[-1] = ':';
+	if (c->m == NULL)
+		snprintf(why, sizeof why, "unknown mechanism %.48s", c->tracer);
+	else if (handler != NULL && (!c->m->handlers || (strcmp(handler, "null") != 0 && strcmp(handler, "inspect") != 0)))
+		snprintf(why, sizeof why, "mechanism %s has no handler %.20s", c->m->name, handler);
+	else {
+		c->inspect = handler != NULL && strcmp(handler, "inspect") == 0;
+		return NULL;
+	}
+	return why;
+}
+
 static void
-run_cell(const struct cell *c)
+run_cell(struct cell *c)
 {
 	struct trial t;
 	const char *why;
 	long trial;
 
 	printf("#cell %s begin\n", c->id);
-	if ((why = misplaced(c)) != NULL) {
+	if ((why = unknown_mechanism(c)) != NULL || (why = misplaced(c)) != NULL) {
 		printf("#cell %s failed %s\n", c->id, why);
 		return;
 	}

@@ -9,6 +9,7 @@ echo "kernel=$(uname -r) $(uname -v)"
 echo "arch=$(uname -m)"
 cc_version=$( (cc --version 2>/dev/null || cc -v 2>&1) | head -n 1)
 echo "compiler=$cc_version"
+echo "uid=$(id -u)"
 case $os in
 Linux)
 	if [ -r /etc/os-release ]; then
@@ -31,6 +32,19 @@ Linux)
 	fi
 	unstable=$( (dmesg 2>/dev/null) | grep -E 'Marking TSC unstable' | tail -n 1 | sed -E 's/^\[[^]]*\] *//')
 	[ -n "$unstable" ] && echo "tsc_note=kernel log: $unstable"
+	# Whether a tracer may attach by PID: Yama's policy and this user's capabilities.
+	echo "ptrace_scope=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null)"
+	echo "cap_eff=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status)"
+	# Frequency scaling and turbo change how much work a TSC cycle is; a hypervisor adds its own exits.
+	cpu=/sys/devices/system/cpu
+	echo "cpufreq_governor=$(cat $cpu/cpu*/cpufreq/scaling_governor 2>/dev/null | sort -u | tr '\n' ' ')"
+	echo "cpufreq_driver=$(cat $cpu/cpu0/cpufreq/scaling_driver 2>/dev/null)"
+	[ -r $cpu/intel_pstate/no_turbo ] && echo "intel_no_turbo=$(cat $cpu/intel_pstate/no_turbo)"
+	boost=$(cat $cpu/cpufreq/boost $cpu/cpufreq/policy0/boost 2>/dev/null | head -n 1)
+	[ -n "$boost" ] && echo "cpufreq_boost=$boost"
+	echo "dmi_sys_vendor=$(cat /sys/class/dmi/id/sys_vendor 2>/dev/null)"
+	echo "dmi_product_name=$(cat /sys/class/dmi/id/product_name 2>/dev/null)"
+	command -v systemd-detect-virt >/dev/null 2>&1 && echo "virt_detected=$(systemd-detect-virt --vm 2>/dev/null)"
 	;;
 OpenBSD)
 	echo "os_release=OpenBSD $(uname -r)"
@@ -44,6 +58,9 @@ OpenBSD)
 		echo "tsc_hz_source=sysctl machdep.tscfreq"
 	fi
 	echo "virtualized=$(sysctl -n hw.product 2>/dev/null | grep -Eqi 'vmm|kvm|qemu|virtual|vmware|bochs' && echo 1 || echo 0)"
+	echo "cpufreq_governor=$(sysctl -n hw.perfpolicy 2>/dev/null)"
+	echo "dmi_sys_vendor=$(sysctl -n hw.vendor 2>/dev/null)"
+	echo "dmi_product_name=$(sysctl -n hw.product 2>/dev/null)"
 	;;
 esac
 if [ -x "$build/tt-tscfreq" ]; then

@@ -1,20 +1,26 @@
 /*
  * tt-ptrace: the paper's Linux tracer. Attaches to a running process by PID
- * (PTRACE_SEIZE), stops it at every system call entry and exit
- * (PTRACE_SYSCALL) and does nothing else, until SIGUSR1, SIGTERM or SIGINT
- * asks it to detach.
+ * (PTRACE_SEIZE) and stops it at every system call entry and exit
+ * (PTRACE_SYSCALL), until SIGUSR1, SIGTERM or SIGINT asks it to detach.
  *
- *   tt-ptrace -p PID
+ *   tt-ptrace -p PID [-s] [-i]
  *
- * Prints "attached" once tracing is active and "stops N" (syscall stops seen)
- * after detaching. PTRACE_O_EXITKILL: if this tracer dies, the kernel kills
- * the tracee instead of leaving it stopped.
+ * -s (ptrace-seccomp): stop only where the tracee's own seccomp filter says
+ *    SECCOMP_RET_TRACE (PTRACE_O_TRACESECCOMP), and let everything else run.
+ * -i (inspect handler): at each stop read the call's number and arguments
+ *    and judge open()'s path by the policy; without it the tracer only
+ *    resumes the tracee (the null handler).
+ *
+ * Prints "attached" once tracing is active and, after detaching,
+ * "stops N paths M last=PATH". PTRACE_O_EXITKILL: if this tracer dies, the
+ * kernel kills the tracee instead of leaving it stopped.
  */
 #if defined(__linux__)
 #define _GNU_SOURCE
 #include <sys/ptrace.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include "inspect.h"
 #endif
 #include <errno.h>
 #include <signal.h>
@@ -56,23 +62,47 @@ die(const char *what)
 	exit(1); /* PTRACE_O_EXITKILL ends the tracee */
 }
 
+/* The inspect handler: the call as the kernel reports it, at entry or at a seccomp stop. */
+static void
+inspect_stop(struct tt_inspection *seen)
+{
+	struct __ptrace_syscall_info info; /* glibc 2.31+ */
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tracee, sizeof info, &info) <= 0)
+		die("PTRACE_GET_SYSCALL_INFO");
+	if (info.op == PTRACE_SYSCALL_INFO_ENTRY)
+		tt_inspect_call(tracee, (long)info.entry.nr, info.entry.args, seen);
+	else if (info.op == PTRACE_SYSCALL_INFO_SECCOMP)
+		tt_inspect_call(tracee, (long)info.seccomp.nr, info.seccomp.args, seen);
+}
+
 int
 main(int argc, char **argv)
 {
+	static struct tt_inspection seen;
 	struct sigaction sa;
 	unsigned long stops = 0;
-	int status, opt, announced = 0;
+	long options = PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL;
+	int status, opt, announced = 0, seccomp_only = 0, inspect = 0, resume;
 	char *end;
 
-	while ((opt = getopt(argc, argv, "p:")) != -1) {
-		if (opt != 'p')
-			goto usage;
-		tracee = (pid_t)strtol(optarg, &end, 10);
-		if (*end != '\0' || tracee <= 0)
-			goto usage;
+	while ((opt = getopt(argc, argv, "p:si")) != -1) {
+		switch (opt) {
+		case 'p':
+			tracee = (pid_t)strtol(optarg, &end, 10);
+			if (*end != '\0' || tracee <= 0)
+				goto usage;
+			break;
+		case 's': seccomp_only = 1; break;
+		case 'i': inspect = 1; break;
+		default: goto usage;
+		}
 	}
 	if (tracee <= 0)
 		goto usage;
+	if (seccomp_only)
+		options |= PTRACE_O_TRACESECCOMP;
+	resume = seccomp_only ? PTRACE_CONT : PTRACE_SYSCALL;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = request_detach; /* no SA_RESTART: waitpid returns EINTR */
@@ -81,17 +111,17 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 
-	if (ptrace(PTRACE_SEIZE, tracee, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL) != 0) {
+	if (ptrace(PTRACE_SEIZE, tracee, 0, options) != 0) {
 		fprintf(stderr, "tt-ptrace: cannot attach to pid %ld: %s%s\n", (long)tracee, strerror(errno),
 		    errno == EPERM ? " (ptrace not permitted: see /proc/sys/kernel/yama/ptrace_scope and CAP_SYS_PTRACE)" : "");
 		return 1;
 	}
-	/* A seized tracee runs on; stop it once so it can be resumed with PTRACE_SYSCALL. */
+	/* A seized tracee runs on; stop it once so it can be resumed our way. */
 	if (ptrace(PTRACE_INTERRUPT, tracee, 0, 0) != 0)
 		die("PTRACE_INTERRUPT");
 
 	for (;;) {
-		int sig = 0;
+		int sig = 0, event;
 
 		if (waitpid(tracee, &status, __WALL) < 0) {
 			if (errno == EINTR)
@@ -106,20 +136,24 @@ main(int argc, char **argv)
 		}
 		if (!WIFSTOPPED(status))
 			continue;
-		if (WSTOPSIG(status) == (SIGTRAP | 0x80))
+		event = status >> 16;
+		if (WSTOPSIG(status) == (SIGTRAP | 0x80) || (WSTOPSIG(status) == SIGTRAP && event == PTRACE_EVENT_SECCOMP)) {
 			stops++;
-		else if ((status >> 16) == 0)
+			if (inspect)
+				inspect_stop(&seen);
+		} else if (event == 0) {
 			sig = WSTOPSIG(status); /* signal-delivery stop: pass the signal on */
+		}
 		/* else: PTRACE_EVENT_STOP (our interrupt or a group stop): nothing to deliver */
 
 		if (detach_requested) {
 			if (ptrace(PTRACE_DETACH, tracee, 0, sig) != 0)
 				die("PTRACE_DETACH");
-			printf("stops %lu\n", stops);
+			printf("stops %lu paths %lu last=%s\n", stops, seen.paths, seen.last);
 			return fflush(stdout) == 0 ? 0 : 1;
 		}
-		if (ptrace(PTRACE_SYSCALL, tracee, 0, sig) != 0)
-			die("PTRACE_SYSCALL");
+		if (ptrace(resume, tracee, 0, sig) != 0)
+			die(seccomp_only ? "PTRACE_CONT" : "PTRACE_SYSCALL");
 		if (!announced) {
 			/* The first stop is our interrupt's: tracing is active from here on. */
 			printf("attached\n");
@@ -128,7 +162,7 @@ main(int argc, char **argv)
 		}
 	}
 usage:
-	fprintf(stderr, "usage: tt-ptrace -p PID\n");
+	fprintf(stderr, "usage: tt-ptrace -p PID [-s] [-i]\n");
 	return 2;
 }
 

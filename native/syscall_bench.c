@@ -1,14 +1,22 @@
 /*
- * tt-syscall: cycles of open(), write(), close() and the sequence
- * open-write-close, with a valid or an invalid descriptor (Zinke 2009).
+ * tt-syscall: cycles of one system call per round, with a valid or an
+ * invalid descriptor: the 2009 study's open(), write(), close() and
+ * open-write-close, and lmbench's getppid() (the null call), read() of one
+ * byte from /dev/zero, stat() and fstat().
  *
  *   tt-syscall -c CALL -f valid|invalid -d SCRATCH [-n ROUNDS] [-w WARMUP]
- *              [-s READY_FD -g GO_FD] [-t TRACER_PID]
+ *              [-s READY_FD -g GO_FD] [-t TRACER_PID] [-m MECHANISM] [-i]
  *
- * Output: a calibration comment, then "round,cycles,result" per timed round.
- * With -s/-g the benchmark says "ready" and waits for a byte on GO_FD before
- * its first round (so a tracer can attach), says "done" after the last one
- * and waits again (so the tracer can detach) before printing anything.
+ * MECHANISM names what the benchmark sets up on itself before measuring:
+ * seccomp-allow, seccomp-errno, seccomp-trace, seccomp-notify (a filter for
+ * the measured call's system calls) or sud (Syscall User Dispatch; -i makes
+ * its handler inspect paths). Tracers in other processes need nothing here.
+ *
+ * Output: a calibration comment, an interception count where the benchmark
+ * can see one, then "round,cycles,result" per timed round. With -s/-g the
+ * benchmark says "ready" and waits for a byte on GO_FD before its first round
+ * (so a tracer can attach), says "done" after the last one and waits again
+ * (so the tracer can detach) before printing anything.
  */
 #if defined(__linux__)
 #define _GNU_SOURCE
@@ -27,26 +35,34 @@
 
 #include "timing.h"
 #include "rows.h"
+#include "seccomp_filter.h"
+#include "sud.h"
 
-enum call { OPEN, WRITE, CLOSE, OPEN_WRITE_CLOSE };
-static const char *const call_names[] = { "open", "write", "close", "open-write-close" };
+enum call { OPEN, WRITE, CLOSE, OPEN_WRITE_CLOSE, GETPPID, READ, STAT, FSTAT, NCALLS };
+static const char *const call_names[NCALLS] = {
+	"open", "write", "close", "open-write-close", "getppid", "read", "stat", "fstat",
+};
 
 struct bench {
 	enum call call;
 	int valid;
-	char path[PATH_MAX];    /* file opened by the valid cases */
+	char path[PATH_MAX];    /* file opened or examined by the valid cases */
 	char missing[PATH_MAX]; /* path in a directory that does not exist */
-	int write_fd;           /* descriptor written by the single write() case */
+	int fd;                 /* descriptor used by write, read and fstat; -1 when invalid */
 };
+
+/* Counters of in-process interposers (tt-preload.so defines them when preloaded). */
+extern unsigned long tt_preload_calls __attribute__((weak));
+extern unsigned long tt_preload_paths __attribute__((weak));
 
 static const char payload[16] = "tracetax-write.\n";
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: tt-syscall -c open|write|close|open-write-close "
+	fprintf(stderr, "usage: tt-syscall -c open|write|close|open-write-close|getppid|read|stat|fstat "
 	    "-f valid|invalid -d SCRATCH_DIR [-n ROUNDS] [-w WARMUP] "
-	    "[-s READY_FD -g GO_FD] [-t TRACER_PID]\n");
+	    "[-s READY_FD -g GO_FD] [-t TRACER_PID] [-m MECHANISM] [-i]\n");
 	exit(2);
 }
 
@@ -63,28 +79,36 @@ number(const char *s, const char *what, long min)
 	return v;
 }
 
+static int
+err_of(long r)
+{
+	return r < 0 ? errno : 0;
+}
+
 /* One timed round; errs[] receives the errno of each call (0 for success). */
 static uint64_t
 time_round(const struct bench *b, int errs[3])
 {
 	uint64_t t0, t1;
-	int fd, r;
+	struct stat st;
+	char byte;
+	long r;
+	int fd;
 
 	switch (b->call) {
 	case OPEN:
 		t0 = tt_start();
 		fd = open(b->valid ? b->path : b->missing, O_WRONLY | O_CREAT, 0600);
 		t1 = tt_stop();
-		errs[0] = fd < 0 ? errno : 0;
+		errs[0] = err_of(fd);
 		if (fd >= 0)
 			close(fd);
 		break;
 	case WRITE:
-		fd = b->valid ? b->write_fd : -1;
 		t0 = tt_start();
-		r = (int)write(fd, payload, sizeof payload);
+		r = write(b->fd, payload, sizeof payload);
 		t1 = tt_stop();
-		errs[0] = r < 0 ? errno : 0;
+		errs[0] = err_of(r);
 		break;
 	case CLOSE:
 		fd = b->valid ? open(b->path, O_WRONLY | O_CREAT, 0600) : -1;
@@ -95,18 +119,43 @@ time_round(const struct bench *b, int errs[3])
 		t0 = tt_start();
 		r = close(fd);
 		t1 = tt_stop();
-		errs[0] = r < 0 ? errno : 0;
+		errs[0] = err_of(r);
 		break;
 	case OPEN_WRITE_CLOSE:
-	default:
 		t0 = tt_start();
 		fd = open(b->valid ? b->path : b->missing, O_WRONLY | O_CREAT, 0600);
-		errs[0] = fd < 0 ? errno : 0;
-		r = (int)write(fd, payload, sizeof payload);
-		errs[1] = r < 0 ? errno : 0;
+		errs[0] = err_of(fd);
+		r = write(fd, payload, sizeof payload);
+		errs[1] = err_of(r);
 		r = close(fd);
-		errs[2] = r < 0 ? errno : 0;
+		errs[2] = err_of(r);
 		t1 = tt_stop();
+		break;
+	case GETPPID:
+		errno = 0; /* getppid() "cannot fail": libc may hand back a refused call's -errno without setting errno */
+		t0 = tt_start();
+		r = getppid();
+		t1 = tt_stop();
+		errs[0] = r >= 0 ? 0 : errno ? errno : (int)-r;
+		break;
+	case READ:
+		t0 = tt_start();
+		r = read(b->fd, &byte, 1);
+		t1 = tt_stop();
+		errs[0] = err_of(r);
+		break;
+	case STAT:
+		t0 = tt_start();
+		r = stat(b->valid ? b->path : b->missing, &st);
+		t1 = tt_stop();
+		errs[0] = err_of(r);
+		break;
+	case FSTAT:
+	default:
+		t0 = tt_start();
+		r = fstat(b->fd, &st);
+		t1 = tt_stop();
+		errs[0] = err_of(r);
 		break;
 	}
 	return t1 - t0;
@@ -121,27 +170,166 @@ say_and_wait(int ready_fd, int go_fd, const char *word)
 	if (ready_fd < 0)
 		return;
 	if (write(ready_fd, word, strlen(word)) < 0 || read(go_fd, &c, 1) != 1) {
-		fprintf(stderr, "tt-syscall: driver went away while %s\n", word);
+		fprintf(stderr, "tt-syscall: driver went away while %s", word);
 		exit(1);
 	}
+}
+
+/* Open what the call works on, before anything is timed. */
+static int
+prepare(struct bench *b, const char *dir)
+{
+	int fd;
+
+	snprintf(b->path, sizeof b->path, "%s/tt-syscall-%ld.dat", dir, (long)getpid());
+	snprintf(b->missing, sizeof b->missing, "%s/no-such-dir-%ld/file", dir, (long)getpid());
+	b->fd = -1;
+	if (!b->valid && b->call == FSTAT) {
+		/* libc answers fstat(-1) itself; a closed descriptor makes the kernel say EBADF. */
+		if ((fd = open("/dev/null", O_RDONLY)) >= 0 && close(fd) == 0) {
+			b->fd = fd;
+			return 0;
+		}
+	}
+	if (!b->valid)
+		return 0;
+	switch (b->call) {
+	case WRITE:
+	case FSTAT:
+	case STAT:
+		fd = open(b->path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0)
+			break;
+		if (b->call == STAT)
+			close(fd);
+		else
+			b->fd = fd;
+		return 0;
+	case READ:
+		if ((b->fd = open("/dev/zero", O_RDONLY)) >= 0)
+			return 0;
+		break;
+	default:
+		return 0;
+	}
+	fprintf(stderr, "tt-syscall: cannot open the %s call's file: %s\n", call_names[b->call], strerror(errno));
+	return -1;
+}
+
+#if defined(TT_HAVE_SECCOMP)
+/* The measured call's system calls for the filter; descriptor-taking ones first. */
+static int
+filtered_syscalls(enum call call, long s[4], int *fd_syscalls)
+{
+	static const struct { long s[4]; int n, fd; } table[NCALLS] = {
+		[OPEN] = { { SYS_openat, SYS_open }, 2, 0 },
+		[WRITE] = { { SYS_write }, 1, 1 },
+		[CLOSE] = { { SYS_close }, 1, 1 },
+		[OPEN_WRITE_CLOSE] = { { SYS_write, SYS_close, SYS_openat, SYS_open }, 4, 2 },
+		[GETPPID] = { { SYS_getppid }, 1, 0 },
+		[READ] = { { SYS_read }, 1, 1 },
+		[STAT] = { { SYS_newfstatat, SYS_stat }, 2, 1 },
+		[FSTAT] = { { SYS_newfstatat, SYS_fstat }, 2, 2 },
+	};
+	memcpy(s, table[call].s, sizeof table[call].s);
+	*fd_syscalls = table[call].fd;
+	return table[call].n;
+}
+#endif
+
+/*
+ * Set up an in-process mechanism. Returns the seccomp listener descriptor
+ * (seccomp-notify), 0 otherwise; exits with a message when the kernel refuses.
+ */
+static int
+install_mechanism(const char *mechanism, int inspect, enum call call, int ready_fd, int go_fd)
+{
+	if (mechanism == NULL)
+		return 0;
+#if defined(TT_HAVE_SECCOMP)
+	{
+		static const struct { const char *name; unsigned int action; } actions[] = {
+			{ "seccomp-allow", SECCOMP_RET_ALLOW },
+			{ "seccomp-errno", SECCOMP_RET_ERRNO | TT_FILTER_ERRNO },
+			{ "seccomp-trace", SECCOMP_RET_TRACE },
+			{ "seccomp-notify", SECCOMP_RET_USER_NOTIF },
+		};
+		size_t i;
+		for (i = 0; i < sizeof actions / sizeof actions[0]; i++) {
+			if (strcmp(mechanism, actions[i].name) == 0) {
+				long s[4];
+				int fd_syscalls, n = filtered_syscalls(call, s, &fd_syscalls);
+				int protect[4] = { 1, 2, ready_fd < 0 ? 1 : ready_fd, go_fd < 0 ? 1 : go_fd };
+				int r = tt_install_filter(actions[i].action, s, n, fd_syscalls, protect);
+				if (r < 0) {
+					fprintf(stderr, "tt-syscall: cannot install the %s filter: %s\n", mechanism, strerror(errno));
+					exit(1);
+				}
+				return r;
+			}
+		}
+	}
+#endif
+#if defined(TT_HAVE_SUD)
+	if (strcmp(mechanism, "sud") == 0) {
+		if (tt_sud_install(inspect) != 0) {
+			fprintf(stderr, "tt-syscall: cannot turn on syscall user dispatch: %s\n", strerror(errno));
+			exit(1);
+		}
+		return 0;
+	}
+#endif
+	(void)inspect, (void)call, (void)ready_fd, (void)go_fd;
+	fprintf(stderr, "tt-syscall: mechanism %s is not available in this build\n", mechanism);
+	exit(2);
+}
+
+static void
+dispatch(int on)
+{
+#if defined(TT_HAVE_SUD)
+	tt_sud_selector = on ? SYSCALL_DISPATCH_FILTER_BLOCK : SYSCALL_DISPATCH_FILTER_ALLOW;
+#else
+	(void)on;
+#endif
+}
+
+/* Calls and inspected paths an in-process interposer has seen so far, or 0 when there is none. */
+static int
+interceptions(unsigned long *calls, unsigned long *paths)
+{
+#if defined(TT_HAVE_SUD)
+	if (tt_sud_calls > 0) {
+		*calls = tt_sud_calls;
+		*paths = tt_sud_paths;
+		return 1;
+	}
+#endif
+	if (&tt_preload_calls != NULL) {
+		*calls = tt_preload_calls;
+		*paths = tt_preload_paths;
+		return 1;
+	}
+	*calls = *paths = 0;
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct bench b;
-	const char *dir = NULL;
+	const char *dir = NULL, *mechanism = NULL;
 	long rounds = 51, warmup = 5, tracer = 0;
-	int ready_fd = -1, go_fd = -1, have_call = 0, have_fd = 0, opt, i;
+	int ready_fd = -1, go_fd = -1, have_call = 0, have_fd = 0, inspect = 0, intercepted, listener, opt, i;
+	unsigned long calls0, calls1, paths0, paths1;
 	uint64_t *cycles, overhead;
 	int (*errs)[3];
 
 	memset(&b, 0, sizeof b);
-	b.write_fd = -1;
-	while ((opt = getopt(argc, argv, "c:f:d:n:w:s:g:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:f:d:n:w:s:g:t:m:i")) != -1) {
 		switch (opt) {
 		case 'c':
-			for (i = 0; i < 4; i++)
+			for (i = 0; i < NCALLS; i++)
 				if (strcmp(optarg, call_names[i]) == 0)
 					b.call = (enum call)i, have_call = 1;
 			if (!have_call)
@@ -159,22 +347,16 @@ main(int argc, char **argv)
 		case 's': ready_fd = (int)number(optarg, "ready fd", 0); break;
 		case 'g': go_fd = (int)number(optarg, "go fd", 0); break;
 		case 't': tracer = number(optarg, "tracer pid", 1); break;
+		case 'm': mechanism = optarg; break;
+		case 'i': inspect = 1; break;
 		default: usage();
 		}
 	}
 	if (!have_call || !have_fd || dir == NULL || (ready_fd < 0) != (go_fd < 0))
 		usage();
 	tt_timer_init();
-
-	snprintf(b.path, sizeof b.path, "%s/tt-syscall-%ld.dat", dir, (long)getpid());
-	snprintf(b.missing, sizeof b.missing, "%s/no-such-dir-%ld/file", dir, (long)getpid());
-	if (b.valid && b.call == WRITE) {
-		b.write_fd = open(b.path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (b.write_fd < 0) {
-			fprintf(stderr, "tt-syscall: cannot create %s: %s\n", b.path, strerror(errno));
-			return 1;
-		}
-	}
+	if (prepare(&b, dir) != 0)
+		return 1;
 	cycles = calloc((size_t)rounds, sizeof *cycles);
 	errs = calloc((size_t)rounds, sizeof *errs);
 	if (cycles == NULL || errs == NULL) {
@@ -187,23 +369,35 @@ main(int argc, char **argv)
 		fprintf(stderr, "tt-syscall: prctl(PR_SET_PTRACER, %ld): %s\n", tracer, strerror(errno));
 		return 1;
 	}
+#else
+	(void)tracer;
 #endif
 	overhead = tt_timer_overhead();
+	listener = install_mechanism(mechanism, inspect, b.call, ready_fd, go_fd);
 
 	say_and_wait(ready_fd, go_fd, "ready\n");
+	/* The supervisor holds its own copy now; ours would keep notifications waiting after it leaves. */
+	if (listener > 0)
+		close(listener);
+	dispatch(1);
 	for (i = 0; i < warmup; i++) {
 		int ignored[3];
 		time_round(&b, ignored);
 	}
+	interceptions(&calls0, &paths0);
 	for (i = 0; i < rounds; i++)
 		cycles[i] = time_round(&b, errs[i]);
+	dispatch(0);
+	intercepted = interceptions(&calls1, &paths1);
 	say_and_wait(ready_fd, go_fd, "done\n");
 
-	if (b.write_fd >= 0)
-		close(b.write_fd);
+	if (b.fd >= 0)
+		close(b.fd);
 	unlink(b.path);
 	printf("# timer=%s overhead_cycles=%llu invariant_tsc=%d\n",
 	    tt_timer_name(), (unsigned long long)overhead, tt_timer.invariant_tsc);
+	if (intercepted)
+		printf("# intercepted=%lu paths=%lu\n", calls1 - calls0, paths1 - paths0);
 	for (i = 0; i < rounds; i++) {
 		printf("%d,%llu,%s", i + 1, (unsigned long long)cycles[i], tt_errno_name(errs[i][0]));
 		if (b.call == OPEN_WRITE_CLOSE)

@@ -1,9 +1,13 @@
 import { Command, CommanderError } from "commander";
 import { InputError } from "./inputError.ts";
 import { addAnalyzeCommand } from "./cli/analyzeCommand.ts";
+import { addCompareCommand } from "./cli/compareCommand.ts";
+import { addHostsCommand } from "./cli/hostsCommand.ts";
+import { addArchiveCommand } from "./cli/archiveCommand.ts";
 import { addPlanCommand } from "./cli/planCommand.ts";
 import { addReportCommand } from "./cli/reportCommand.ts";
 import { addRunCommand } from "./cli/runCommand.ts";
+import { addVerifyCommand } from "./cli/verifyCommand.ts";
 
 // Exit status: 0 done; 1 measuring or a host failed; 2 bad input (usage, spec, inventory).
 const program = new Command("tracetax")
@@ -15,6 +19,10 @@ addPlanCommand(program);
 addRunCommand(program);
 addAnalyzeCommand(program);
 addReportCommand(program);
+addHostsCommand(program);
+addArchiveCommand(program);
+addVerifyCommand(program);
+addCompareCommand(program);
 
 try {
   await program.parseAsync();

@@ -36,7 +36,7 @@ function refused(args: string[]): string {
 test("spec errors name file, line, column and field, exit 2, write nothing", () => {
   const path = spec("typo.yaml", GOOD.replace("[none, ptrace]", "[none, ptrac]").replace("rounds: 3", "rounds: 0") + "colour: red\n");
   const err = refused([path]);
-  assert.match(err, new RegExp(`${path}:5:17: tracers\\[1\\]: unknown tracer "ptrac" \\(known: none, ptrace, systrace\\)`));
+  assert.match(err, new RegExp(`${path}:5:17: tracers\\[1\\]: unknown tracer "ptrac" \\(known: none, ptrace, ptrace-seccomp, `));
   assert.match(err, new RegExp(`${path}:6:9: rounds: expected an integer >= 1, got 0`));
   assert.match(err, new RegExp(`${path}:8:1: colour: unknown field`));
 });
@@ -44,7 +44,7 @@ test("spec errors name file, line, column and field, exit 2, write nothing", () 
 test("a missing field and malformed YAML are located too", () => {
   assert.match(refused([spec("missing.yaml", GOOD.replace("trials: 1\n", ""))]), /missing\.yaml:1:1: trials: required field missing: expected an integer >= 1/);
   assert.match(refused([spec("broken.yaml", "name: t\ncalls: [write\n")]), /broken\.yaml:\d+:\d+: /);
-  assert.match(refused([spec("calls.yaml", GOOD.replace("[write]", "[wirte]"))]), /calls\.yaml:3:9: calls\[0\]: unknown call "wirte" \(known: open, write, close, open-write-close\)/);
+  assert.match(refused([spec("calls.yaml", GOOD.replace("[write]", "[wirte]"))]), /calls\.yaml:3:9: calls\[0\]: unknown call "wirte" \(known: open, write, close, open-write-close, getppid, read, stat, fstat\)/);
 });
 
 test("bad options and unknown hosts are refused with status 2", () => {

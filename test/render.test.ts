@@ -35,23 +35,39 @@ function wcPercent(cell: Cell): number {
   return cell.call === "open" && cell.fd === "valid" ? 1234 : 2000 + CALLS.indexOf(cell.call) * 100 + FDS.indexOf(cell.fd) * 10;
 }
 
+// close() with a valid descriptor under ptrace: an overhead whose interval includes zero.
+const isNoOverhead = (cell: Cell) => cell.call === "close" && cell.fd === "valid";
+
 function summaryRow(cell: Cell, index: number): SummaryRow {
-  const base = { host: HOST, ...cell, trials: TRIALS, n: ROUNDS * TRIALS, timer_overhead: 30, bimodal: false, bc_n: ROUNDS * TRIALS, wc_n: ROUNDS * TRIALS };
+  const base = {
+    host: HOST, ...cell, trials: TRIALS, n: ROUNDS * TRIALS, timer_overhead: 30, bimodal: false, bc_n: ROUNDS * TRIALS, wc_n: ROUNDS * TRIALS,
+    mad: 40 + index, between_trial_spread: 7, within_trial_mad: 9, analysis_cycles: null,
+  };
   const median = 1000 + index * 100;
   if (cell.tracer === "none") {
     return {
       ...base, median, q1: median - 50, q3: median + 50, min: median - 80, max: median + 90,
       plain_median: null, overhead_cycles: null, overhead_percent: null, bc_median: median, wc_median: median,
       bc_overhead_cycles: null, bc_overhead_percent: null, wc_overhead_cycles: null, wc_overhead_percent: null,
+      median_ci_low: median - 21, median_ci_high: median + 23, median_ns: median / 2.5,
+      overhead_ns: null, overhead_ci_low: null, overhead_ci_high: null, ratio: null, ratio_ci_low: null, ratio_ci_high: null,
+      mann_whitney_p: null, bc_overhead_ci_low: null, bc_overhead_ci_high: null, wc_overhead_ci_low: null, wc_overhead_ci_high: null,
+      warnings: index === 0 ? ["few-rounds"] : [],
     };
   }
   // Numbers need not be consistent with each other: the report must show them, not recompute them.
   const bimodal = cell.call === "write" && cell.fd === "invalid";
+  const spread = isNoOverhead(cell) ? { low: -500, high: 700 } : { low: 38000, high: 41000 };
   return {
     ...base, median: 40000 + index, q1: 30000, q3: 60000, min: 20000, max: 90000,
     plain_median: 1000, overhead_cycles: 39000 + index, overhead_percent: 3900,
     bimodal, bc_median: 20000, bc_n: bimodal ? 6 : ROUNDS * TRIALS, wc_median: 80000, wc_n: bimodal ? 4 : ROUNDS * TRIALS,
     bc_overhead_cycles: 19000 + index, bc_overhead_percent: 456.4, wc_overhead_cycles: 79000 + index, wc_overhead_percent: wcPercent(cell),
+    median_ci_low: 39500, median_ci_high: 40600, median_ns: 16667.1,
+    overhead_ns: 16250.4, overhead_ci_low: spread.low, overhead_ci_high: spread.high, ratio: 40.01, ratio_ci_low: 39.5, ratio_ci_high: 40.7,
+    mann_whitney_p: 0.0123,
+    bc_overhead_ci_low: spread.low - 100, bc_overhead_ci_high: spread.high - 100, wc_overhead_ci_low: spread.low + 100, wc_overhead_ci_high: spread.high + 100,
+    warnings: bimodal ? ["bimodal", "trials-disagree"] : [],
   };
 }
 
@@ -76,6 +92,7 @@ const facts: HostFacts = {
   name: HOST, os: "Linux", osRelease: "Debian 12", kernel: "6.1.0 #1 SMP", arch: "x86_64", cpuModel: EVIL_CPU,
   cores: 4, memoryBytes: 8_000_000_000, tscHz: 2_400_000_000, tscHzSource: "cpuinfo", tscFlags: ["constant_tsc", "rdtscp"], tscNote: null,
   virtualized: false, compiler: "cc 12.2", loadAverage: [0.1, 0.2, 0.3], timerOverheadCycles: 30, timer: "lfence;rdtsc..rdtscp;lfence",
+  cpuFreqGovernor: "performance", cpuFreqDriver: "intel_pstate", turbo: true, dmiVendor: "Dell Inc.", dmiProduct: "OptiPlex 7010", virtDetected: "none",
 };
 
 const manifest: Manifest = {
@@ -83,7 +100,7 @@ const manifest: Manifest = {
   runId: "20240101T000000Z-abcd",
   tool: { name: "tracetax", version: "0.1.0", commit: "deadbeef" },
   spec: { path: "experiments/zinke2009.yaml", sha256: "0".repeat(64), text: "" },
-  settings: { rounds: ROUNDS, warmup: 1, trials: TRIALS, timeoutSeconds: 60 },
+  settings: { rounds: ROUNDS, warmup: 1, trials: TRIALS, timeoutSeconds: 60, analysis: { bootstrapResamples: 1234, seed: 77 } },
   startedAt: "2024-01-01T00:00:00Z",
   endedAt: "2024-01-01T00:10:00Z",
   state: "complete",
@@ -125,16 +142,45 @@ describe("renderReport", () => {
     assert.equal(index.match(/<svg/g)?.length, 4);
   });
 
-  it("writes svg, vl.json and csv for every figure", () => {
+  it("writes svg, png, vl.json and csv for every figure, and links them", () => {
     for (const name of ["plain-calls", "flapping", "overhead-valid", "overhead-invalid"]) {
-      for (const ext of [".svg", ".vl.json", ".csv"]) {
+      for (const ext of [".svg", ".png", ".vl.json", ".csv"]) {
         const file = join(work, "out1", "figures", `${HOST}-${name}${ext}`);
         assert.ok(first.figureFiles.includes(file), `${file} returned`);
         assert.ok(existsSync(file), `${file} written`);
+        assert.ok(index.includes(`href="figures/${HOST}-${name}${ext}"`), `${name}${ext} linked`);
       }
     }
-    assert.equal(first.figureFiles.length, 12);
+    assert.equal(first.figureFiles.length, 16);
     JSON.parse(readFileSync(join(work, "out1", "figures", `${HOST}-overhead-valid.vl.json`), "utf8"));
+  });
+
+  it("rasterises every figure to a PNG of the SVG's proportions", () => {
+    for (const name of ["plain-calls", "flapping", "overhead-valid", "overhead-invalid"]) {
+      const png = readFileSync(join(work, "out1", "figures", `${HOST}-${name}.png`));
+      assert.ok(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), `${name}: PNG signature`);
+      assert.equal(png.toString("latin1", 12, 16), "IHDR");
+      const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+      const svg = readFileSync(join(work, "out1", "figures", `${HOST}-${name}.svg`), "utf8");
+      const [, svgWidth, svgHeight] = /<svg[^>]*width="([\d.]+)" height="([\d.]+)"/.exec(svg)!.map(Number);
+      assert.equal(width, Math.round(2 * svgWidth), `${name}: twice the SVG's width`);
+      assert.equal(height, Math.round(2 * svgHeight), `${name}: twice the SVG's height`);
+      assert.ok(png.length > 5000, `${name}: ${png.length} bytes`);
+    }
+  });
+
+  it("draws error bars from the intervals of summary.csv", () => {
+    const errorBars = (name: string) =>
+      [...readFileSync(join(work, "out1", "figures", `${HOST}-${name}.svg`), "utf8").matchAll(/aria-label="([^"]*)"[^>]*aria-roledescription="errorbar"/g)].map((m) => m[1]);
+    const plain = errorBars("plain-calls");
+    assert.equal(plain.length, plainRows.length, "one error bar per plain bar");
+    for (const row of plainRows) {
+      assert.ok(plain.some((label) => label.includes(`median_ci_low: ${row.median_ci_low}`) && label.includes(`median_ci_high: ${row.median_ci_high}`)), `${row.call}/${row.fd}`);
+    }
+    const overhead = errorBars("overhead-valid");
+    assert.equal(overhead.length, 2 * CALLS.length, "ptrace wc and bc for every call");
+    // vega writes negative numbers with a minus sign (U+2212).
+    assert.ok(overhead.some((label) => /^call: close; .*series: ptrace \(bc\); ci_high: 600; ci_low: −600$/.test(label)), "close(): bc interval across zero");
   });
 
   it("labels the overhead bars with the percentages of summary.csv", () => {
@@ -156,6 +202,29 @@ describe("renderReport", () => {
     assert.match(comparison, /<td>systrace<\/td><td>—<\/td><td>546%<\/td><td>not measured: systrace exists only on OpenBSD up to 5\.9<\/td>/);
     assert.match(comparison, /<td>1234%<\/td><td>1579%<\/td><td>similar \(×0\.8\)<\/td>/);
     assert.match(index, /No OpenBSD host was measured/);
+  });
+
+  it("says no measurable overhead where the interval includes zero", () => {
+    const overheadTable = index.slice(index.indexOf("Overhead per traced cell"));
+    assert.match(overheadTable, /<td>close<\/td><td>valid<\/td><td>ptrace<\/td><td>unpinned<\/td>.*?no measurable overhead/);
+    assert.doesNotMatch(overheadTable, /<td>open<\/td><td>valid<\/td><td>ptrace<\/td><td>unpinned<\/td>.*?no measurable overhead/);
+    const comparison = index.slice(index.indexOf("Comparison with the published overheads"), index.indexOf("Statistics per cell"));
+    assert.match(comparison, /<td>valid<\/td><td>close<\/td><td>ptrace \(wc\)<\/td><td>2200%<\/td><td>2664%<\/td><td>no measurable overhead/);
+  });
+
+  it("shows each cell's numbers and warnings beside it, and the host's warnings with their evidence", () => {
+    const stats = index.slice(index.indexOf("Statistics per cell"), index.indexOf("Overhead per traced cell"));
+    assert.match(stats, /<td>write<\/td><td>invalid<\/td><td>ptrace<\/td><td>unpinned<\/td>.*?39,500 – 40,600.*?>bimodal<\/span> <span[^>]*>trials-disagree<\/span>/);
+    assert.match(stats, /<td>open<\/td><td>valid<\/td><td>none<\/td><td>unpinned<\/td><td>10 \(2 trials\)<\/td><td>1,000<\/td><td>979 – 1,023<\/td><td>400<\/td>.*?>few-rounds</);
+    const environment = index.slice(index.indexOf("<h3>Environment</h3>"), index.indexOf("Frame 25"));
+    assert.match(environment, /tsc-not-invariant<\/span>.*\(cpuinfo lacks nonstop_tsc\)/);
+    assert.match(environment, /turbo<\/span>.*\(turbo\/boost enabled\)/);
+    assert.doesNotMatch(environment, /host-load|virtualized<\/span>/);
+  });
+
+  it("states the bootstrap settings the manifest recorded", () => {
+    assert.match(index, /1234 resamples, seed 77/);
+    assert.match(index, /1234\s+times, from a seeded generator \(mulberry32, seed\s+77; as recorded in manifest\.json\)/);
   });
 
   it("says in the captions how many rounds and trials a bar is the median of", () => {

@@ -40,7 +40,7 @@ test("the manifest records the spec, the host's facts and every cell's status", 
   assert.equal(m.state, "complete");
   assert.equal(m.spec.text, readFileSync("experiments/zinke2009.yaml", "utf8"));
   assert.match(m.spec.sha256, /^[0-9a-f]{64}$/);
-  assert.deepEqual(m.settings, { rounds: ROUNDS, warmup: 5, trials: TRIALS, timeoutSeconds: 60 });
+  assert.deepEqual(m.settings, { rounds: ROUNDS, warmup: 5, trials: TRIALS, timeoutSeconds: 60, analysis: { bootstrapResamples: 2000, seed: 1 } });
   const facts = m.hosts.local;
   assert.equal(facts.os, "Linux");
   assert.ok(facts.kernel.length > 0 && facts.cpuModel !== "unknown" && facts.cores >= 1);
@@ -82,7 +82,7 @@ test("the report shows the four figures with this run's data", () => {
   assert.equal((html.match(/<svg/g) ?? []).length, 4);
   const figures = readdirSync(join(reportIndex, "..", "figures"));
   for (const name of ["plain-calls", "flapping", "overhead-valid", "overhead-invalid"]) {
-    for (const ext of ["svg", "vl.json", "csv"]) assert.ok(figures.includes(`local-${name}.${ext}`), `${name}.${ext}`);
+    for (const ext of ["svg", "png", "vl.json", "csv"]) assert.ok(figures.includes(`local-${name}.${ext}`), `${name}.${ext}`);
   }
   const overheadCsv = readFileSync(join(reportIndex, "..", "figures", "local-overhead-invalid.csv"), "utf8");
   const summary = readSummaryCsv(join(runDir, "summary.csv"));

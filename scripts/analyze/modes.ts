@@ -19,20 +19,26 @@ export interface Modes {
   wcN: number;
 }
 
-export function splitModes(cycles: number[]): Modes {
-  const all = median(cycles);
-  const unimodal = { bimodal: false, bcMedian: all, bcN: cycles.length, wcMedian: all, wcN: cycles.length };
+/** The rounds of the lower and the upper mode when the sample is clearly bimodal, else null. */
+export function modeRounds(cycles: number[]): { low: number[]; high: number[] } | null {
   const positive = cycles.filter((c) => c > 0);
-  if (positive.length !== cycles.length || new Set(cycles).size < 2) return unimodal;
+  if (positive.length !== cycles.length || new Set(cycles).size < 2) return null;
 
   const [lowLogs] = ckmeans(cycles.map(Math.log), 2);
   const boundary = Math.max(...lowLogs);
   const low = cycles.filter((c) => Math.log(c) <= boundary);
   const high = cycles.filter((c) => Math.log(c) > boundary);
   const minSize = MIN_MODE_SHARE * cycles.length;
-  if (low.length < minSize || high.length < minSize) return unimodal;
-  const bc = median(low);
-  const wc = median(high);
-  if (wc / bc < MIN_MODE_RATIO) return unimodal;
-  return { bimodal: true, bcMedian: bc, bcN: low.length, wcMedian: wc, wcN: high.length };
+  if (low.length < minSize || high.length < minSize) return null;
+  if (median(high) / median(low) < MIN_MODE_RATIO) return null;
+  return { low, high };
+}
+
+/** wc and bc of a sample, from its modes when they were already split. */
+export function splitModes(cycles: number[], modes = modeRounds(cycles)): Modes {
+  if (!modes) {
+    const all = median(cycles);
+    return { bimodal: false, bcMedian: all, bcN: cycles.length, wcMedian: all, wcN: cycles.length };
+  }
+  return { bimodal: true, bcMedian: median(modes.low), bcN: modes.low.length, wcMedian: median(modes.high), wcN: modes.high.length };
 }

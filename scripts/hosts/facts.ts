@@ -1,4 +1,5 @@
 import type { HostFacts } from "../results/manifest.ts";
+import { ptraceAttach } from "./ptraceAttach.ts";
 
 /** Turn the "key=value" lines of native/facts.sh into HostFacts. */
 export function parseFacts(name: string, output: string): HostFacts {
@@ -13,9 +14,12 @@ export function parseFacts(name: string, output: string): HostFacts {
     return kv.has(key) && kv.get(key) !== "" && Number.isFinite(v) ? v : null;
   };
   const load = (kv.get("load") ?? "").split(/\s+/).map(Number);
+  const optional = (key: string) => kv.get(key) || null;
+  // intel_pstate says "no turbo", acpi-cpufreq and amd-pstate say "boost".
+  const turbo = kv.has("intel_no_turbo") ? kv.get("intel_no_turbo") === "0" : kv.has("cpufreq_boost") ? kv.get("cpufreq_boost") === "1" : null;
   const kernelHz = num("tsc_hz");
   const measuredHz = num("measured_hz");
-  return {
+  const facts: HostFacts = {
     name,
     os: text("os"),
     osRelease: text("os_release", text("os")),
@@ -38,5 +42,34 @@ export function parseFacts(name: string, output: string): HostFacts {
     loadAverage: load.length === 3 && load.every(Number.isFinite) ? (load as [number, number, number]) : null,
     timerOverheadCycles: null,
     timer: kv.get("measured_timer") ?? null,
+    cpuFreqGovernor: optional("cpufreq_governor"),
+    cpuFreqDriver: optional("cpufreq_driver"),
+    turbo,
+    dmiVendor: optional("dmi_sys_vendor"),
+    dmiProduct: optional("dmi_product_name"),
+    virtDetected: optional("virt_detected"),
   };
+  return { ...facts, fingerprint: hardwareFingerprint(facts), ptraceAttach: facts.os === "Linux" ? ptraceAttach(kv) : null };
+}
+
+/**
+ * Memory in GiB to three significant bits (62.7 → 64, 23.4 → 24, 3.8 → 4):
+ * Linux's MemTotal leaves out what the kernel reserved, OpenBSD's hw.physmem
+ * does not, and the two must agree on one machine.
+ */
+function roughGiB(bytes: number): number {
+  const gib = bytes / 2 ** 30;
+  const step = 2 ** (Math.floor(Math.log2(gib)) - 2);
+  return Math.round(gib / step) * step;
+}
+
+/**
+ * What identifies the hardware whatever OS runs on it, rounded against
+ * calibration noise (the TSC to two significant digits): a dual-boot machine
+ * must show the same fingerprint under both personalities.
+ */
+export function hardwareFingerprint(f: Pick<HostFacts, "cpuModel" | "cores" | "memoryBytes" | "tscHz">): string {
+  const memory = f.memoryBytes ? `${roughGiB(f.memoryBytes)} GiB` : "memory unknown";
+  const tsc = f.tscHz ? `TSC ${(f.tscHz / 1e9).toPrecision(2)} GHz` : "TSC unknown";
+  return `${f.cpuModel.replace(/\s+/g, " ").trim()}; ${f.cores} cores; ${memory}; ${tsc}`;
 }

@@ -1,14 +1,18 @@
 import { InputError } from "../inputError.ts";
+import { Fleet } from "./fleet.ts";
 import type { Host } from "./host.ts";
-import { LocalHost } from "./localHost.ts";
 
-/** The hosts a run uses: --on if given, else the spec's list; every name must be known. */
-export function resolveHosts(specHosts: string[], on: string[] | undefined, where: string): Host[] {
-  const known = new Map<string, () => Host>([["local", () => new LocalHost()]]);
+/**
+ * The hosts a run uses: --on if given, else the spec's list; every name must
+ * be known ("local" or in the inventory). A dual-boot machine's name stands
+ * for all its personalities.
+ */
+export function resolveHosts(specHosts: string[], on: string[] | undefined, where: string, fleet = new Fleet()): Host[] {
   const names = on && on.length > 0 ? on : specHosts;
-  return [...new Set(names)].map((name) => {
-    const make = known.get(name);
-    if (!make) throw new InputError(`${where}: unknown host "${name}" (known: ${[...known.keys()].join(", ")})`);
-    return make();
+  const hostNames = names.flatMap((name) => {
+    const expanded = fleet.expand(name);
+    if (!expanded) throw new InputError(`${where}: unknown host "${name}" (known: ${fleet.names().join(", ")})`);
+    return expanded;
   });
+  return [...new Set(hostNames)].map((name) => fleet.host(name));
 }

@@ -1,5 +1,5 @@
 import type { Spec } from "../spec/schema.ts";
-import { plainPlacementFor, type Call, type Fd, type Placement, type Tracer } from "../spec/vocabulary.ts";
+import { MECHANISMS, mechanismOf, plainPlacementFor, takesDescriptor, type Call, type Fd, type Placement, type Tracer } from "../spec/vocabulary.ts";
 
 /** One point of the grid on one host; its trials are independent processes. */
 export interface Cell {
@@ -18,20 +18,24 @@ export function cellId(c: Pick<Cell, "host" | "call" | "fd" | "tracer" | "placem
   return `${c.host}/${c.call}/${c.fd}/${c.tracer}/${c.placement}`;
 }
 
+/** Placements a tracer takes: all of the spec's with a tracer process, else the benchmark's own pinnings. */
+function placementsFor(tracer: Tracer, placements: Spec["placements"]): Placement[] {
+  return MECHANISMS[mechanismOf(tracer)].tracerProcess ? placements : [...new Set(placements.map(plainPlacementFor))];
+}
+
 /**
- * Expand a spec into cells, host by host, in the order they will be measured.
- * Plain cells are planned once per benchmark pinning that a traced cell needs
- * as its baseline, not once per placement.
+ * Expand a spec into cells, host by host, in the order they will be
+ * measured. Cells without a tracer process (plain ones among them) are
+ * planned once per benchmark pinning, not once per placement; calls without
+ * a descriptor (getppid) only with "valid".
  */
 export function planCells(spec: Spec, hosts: string[]): Cell[] {
   const cells: Cell[] = [];
   for (const host of hosts) {
     for (const call of spec.calls) {
-      for (const fd of spec.fds) {
+      for (const fd of spec.fds.filter((f) => f === "valid" || takesDescriptor(call))) {
         for (const tracer of spec.tracers) {
-          const placements =
-            tracer === "none" ? [...new Set(spec.placements.map(plainPlacementFor))] : spec.placements;
-          for (const placement of placements) {
+          for (const placement of placementsFor(tracer, spec.placements)) {
             const cell = { host, call, fd, tracer, placement };
             cells.push({ id: cellId(cell), ...cell, trials: spec.trials, rounds: spec.rounds, warmup: spec.warmup });
           }

@@ -29,6 +29,7 @@ ${
   openBsdMeasured
     ? ""
     : html`<p>No OpenBSD host was measured in this run. systrace exists only in OpenBSD up to 5.9, so there is no
-systrace number of ours; the slides' systrace numbers (OpenBSD 4.3) stand alone in the comparison tables.</p>`
+systrace number of ours; the slides' systrace numbers (OpenBSD 4.3) stand alone in the comparison tables. Our systrace
+tracer (<code>tt-systrace</code>) has not yet been compiled or run on such a machine.</p>`
 }`;
 }

@@ -1,9 +1,10 @@
+import { includesZero } from "../analyze/bootstrap.ts";
 import type { CellRecord } from "../results/manifest.ts";
 import type { SummaryRow } from "../results/summaryCsv.ts";
 import type { Placement } from "../spec/vocabulary.ts";
 import type { PublishedOverhead } from "./reference.ts";
 import { findCell, matches } from "./selection.ts";
-import { SERIES_TRACER, seriesOverhead } from "./series.ts";
+import { SERIES_TRACER, seriesOverhead, type Overhead } from "./series.ts";
 
 /** One line of the comparison table: our overhead % beside the slides' %. */
 export interface Comparison {
@@ -26,6 +27,15 @@ export function verdict(ours: number, published: number): string {
   return ratio > 1 ? `higher ${factor}` : `lower ${factor}`;
 }
 
+/** The verdict, unless our 95% interval of the overhead includes zero: then nothing is shown to compare. */
+function measuredVerdict(ours: number, overhead: Overhead, published: number): string {
+  const { ciLow, ciHigh } = overhead;
+  if (ciLow !== null && ciHigh !== null && includesZero({ low: ciLow, high: ciHigh })) {
+    return "no measurable overhead (the 95% interval includes zero)";
+  }
+  return verdict(ours, published);
+}
+
 /** Why a published number has nothing of ours beside it. */
 function whyNotMeasured(cell: CellRecord | undefined, row: SummaryRow | undefined): string {
   if (!cell) return "not measured: the spec has no such cell";
@@ -46,11 +56,12 @@ export function compareWithPublished(
   return published.map((p) => {
     const key = { host, call: p.call, fd: p.fd, tracer: SERIES_TRACER[p.series], placement };
     const row = summary.find((r) => matches(r, key));
-    const ours = row ? seriesOverhead(row, p.series).percent : null;
+    const overhead = row ? seriesOverhead(row, p.series) : null;
+    const ours = overhead?.percent ?? null;
     return {
       published: p,
       ours,
-      verdict: ours === null ? whyNotMeasured(findCell(cells, key), row) : verdict(ours, p.overheadPercent),
+      verdict: ours === null ? whyNotMeasured(findCell(cells, key), row) : measuredVerdict(ours, overhead!, p.overheadPercent),
     };
   });
 }

@@ -2,6 +2,8 @@ import type { TopLevelSpec } from "vega-lite";
 import type { CellRecord } from "../results/manifest.ts";
 import { formatRawRows, rawHeader } from "../results/rawCsv.ts";
 import { formatSummaryCsv, type SummaryRow } from "../results/summaryCsv.ts";
+import { MIN_N_FOR_MEDIAN_CI } from "../analyze/medianCi.ts";
+import { DEFAULT_ANALYSIS } from "../spec/schema.ts";
 import { FDS, plainPlacementFor, type Fd, type Placement } from "../spec/vocabulary.ts";
 import { flappingSpec } from "./figures/flapping.ts";
 import { overheadSpec, seriesDrawn } from "./figures/overhead.ts";
@@ -59,7 +61,9 @@ function plainCallsFigure(run: RunData, host: string, placement: Placement): Fig
     caption:
       rows.length > 0
         ? html`A bar is the median cycles of one plain cell (tracer none, placement ${plainPlacement}): the median of
-${sampleSize(cells, rows)}, all rounds pooled (n = ${pooledN(rows)}). The error bar spans the quartiles q1 to q3.${placementNote(placement)}`
+${sampleSize(cells, rows)}, all rounds pooled (n = ${pooledN(rows)}). The error bar is the 95% confidence interval of
+that median, from order statistics (no bar where n &lt; ${MIN_N_FOR_MEDIAN_CI}). The same medians in nanoseconds are in the table
+below.${placementNote(placement)}`
         : html`Not drawn: no plain cells with placement ${plainPlacement} on this host (${whyMissing(cells, want)}).`,
   };
 }
@@ -78,9 +82,16 @@ function flappingFigure(run: RunData, host: string): FigurePlan {
       rows.length > 0
         ? html`Cycles of every measured round of write() with an invalid descriptor under ptrace: one point per round,
 one line per trial (${sampleSize(cells, rows)} per placement; each trial is its own benchmark process with a fresh
-tracer), one panel per placement (${placements.join(", ")}).`
+tracer), one panel per placement (${placements.join(", ")}). The cycle axis is logarithmic, so that two levels
+stay apart when a few descheduled rounds cost a hundred times more.`
         : html`Not drawn: no rounds of write() with an invalid descriptor under ptrace on this host (${whyMissing(cells, want)}).`,
   };
+}
+
+function bootstrapNote(run: RunData): Html {
+  const { bootstrapResamples, seed } = run.manifest.settings.analysis ?? DEFAULT_ANALYSIS;
+  return html`The error bar is the 95% bootstrap interval of that difference (${bootstrapResamples} resamples, seed ${seed});
+for ptrace (wc) and (bc) of a bimodal cell it is conditional on the split into modes.`;
 }
 
 function overheadFigure(run: RunData, host: string, placement: Placement, fd: Fd): FigurePlan {
@@ -103,8 +114,8 @@ function overheadFigure(run: RunData, host: string, placement: Placement, fd: Fd
       : html`A bar is the overhead in cycles of one traced cell (placement ${placement}) over the plain cell
 (placement ${plainPlacementFor(placement)}): for ptrace (wc) the median of the upper mode minus the plain median, for
 ptrace (bc) that of the lower mode, for systrace the median minus the plain median; each median is taken over
-${sampleSize(cells, rows)}, all rounds pooled (n = ${pooledN(rows)}). The label above a bar is the same overhead in percent
-of the plain median.${placementNote(placement)}${absent}`,
+${sampleSize(cells, rows)}, all rounds pooled (n = ${pooledN(rows)}). ${bootstrapNote(run)} The label above a bar is
+the same overhead in percent of the plain median.${placementNote(placement)}${absent}`,
   };
 }
 

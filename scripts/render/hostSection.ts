@@ -1,34 +1,14 @@
-import type { HostFacts } from "../results/manifest.ts";
 import type { Placement } from "../spec/vocabulary.ts";
 import { compareWithPublished } from "./comparison.ts";
-import { formatNumber, formatPercent } from "./format.ts";
+import { cellStatisticsTable, overheadTable } from "./cellTables.ts";
+import { environmentSection } from "./environment.ts";
+import { formatPercent } from "./format.ts";
 import { hostFigures, type FigurePlan } from "./hostFigures.ts";
-import { factsTable, html, Html, slug, table } from "./html.ts";
+import { html, Html, slug, table } from "./html.ts";
 import type { RunData } from "./runData.ts";
 import { figurePlacement } from "./selection.ts";
 import { SERIES_LABELS } from "./series.ts";
 import { writeFigure } from "./svg.ts";
-
-function environmentTable(facts: HostFacts | undefined): Html {
-  if (!facts) return html`<p>No facts were gathered for this host (it failed before measuring).</p>`;
-  return factsTable([
-    ["OS", facts.os],
-    ["OS release", facts.osRelease],
-    ["kernel", facts.kernel],
-    ["architecture", facts.arch],
-    ["CPU model", facts.cpuModel],
-    ["cores", facts.cores],
-    ["memory", facts.memoryBytes === null ? "unknown" : `${formatNumber(facts.memoryBytes)} bytes`],
-    ["TSC frequency", `${facts.tscHz === null ? "unknown" : `${formatNumber(facts.tscHz)} Hz`} (${facts.tscHzSource})`],
-    ["TSC flags", facts.tscFlags.join(" ") || "none reported"],
-    ["TSC note", facts.tscNote ?? "none"],
-    ["virtualized", facts.virtualized ? "yes (hypervisor flag set)" : "no"],
-    ["compiler", facts.compiler],
-    ["load average (1, 5, 15 min)", facts.loadAverage?.join(", ") ?? "unknown"],
-    ["timer overhead", facts.timerOverheadCycles === null ? "unknown" : `${formatNumber(facts.timerOverheadCycles)} cycles (recorded, not subtracted)`],
-    ["timer", facts.timer ?? "unknown"],
-  ]);
-}
 
 async function figureBlock(outDir: string, host: string, plan: FigurePlan): Promise<{ markup: Html; files: string[] }> {
   if (!plan.spec) return { markup: html`<figure><h3>${plan.heading}</h3><figcaption>${plan.caption}</figcaption></figure>`, files: [] };
@@ -38,7 +18,7 @@ async function figureBlock(outDir: string, host: string, plan: FigurePlan): Prom
 <h3>${plan.heading}</h3>
 ${new Html(written.svg)}
 <figcaption>${plan.caption}
-<span class="files">Files: <a href="${links.svg}">SVG</a> · <a href="${links.spec}">vega-lite spec</a> · <a href="${links.csv}">data (CSV)</a></span></figcaption>
+<span class="files">Files: <a href="${links.svg}">SVG</a> · <a href="${links.png}">PNG</a> · <a href="${links.spec}">vega-lite spec</a> · <a href="${links.csv}">data (CSV)</a></span></figcaption>
 </figure>`;
   return { markup, files: Object.values(links) };
 }
@@ -53,22 +33,33 @@ function comparisonTable(run: RunData, host: string, placement: Placement): Html
     c.verdict,
   ]);
   return html`<p>Overhead in percent of the plain median, ours (placement ${placement}) beside the slides' bar labels
-(frames 27 and 28). "Similar" means within a factor of two either way; otherwise the factor ours ÷ published is given.</p>
-${table(["descriptor", "call", "series", "ours", "published (2009)", "verdict"], rows, "numbers")}`;
+(frames 27 and 28). "Similar" means within a factor of two either way; otherwise the factor ours ÷ published is given.
+Where the 95% interval of our overhead includes zero, there is no overhead of ours to compare.</p>
+${table(["descriptor", "call", "series", "ours", "published (2009)", "verdict"], rows, "comparison")}`;
 }
 
-/** One host's part of the report: its environment, the four figures, and the comparison with the slides. */
+/** One host's part of the report: its environment and warnings, the four figures, the comparison with the slides, and every cell's statistics. */
 export async function hostSection(run: RunData, host: string, outDir: string): Promise<{ markup: Html; files: string[] }> {
   const placement = figurePlacement(run.summary.filter((r) => r.host === host));
   const figures = [];
   for (const plan of hostFigures(run, host, placement)) figures.push(await figureBlock(outDir, host, plan));
+  const rows = run.summary.filter((r) => r.host === host);
   const markup = html`<section id="host-${slug(host)}">
 <h2>Host ${host}</h2>
 <h3>Environment</h3>
-${environmentTable(run.manifest.hosts[host])}
+${environmentSection(run.manifest.hosts[host])}
 ${figures.map((f) => f.markup)}
 <h3>Comparison with the published overheads</h3>
 ${comparisonTable(run, host, placement)}
+<h3>Statistics per cell</h3>
+<p>Every measured cell, all trials pooled; from <code>summary.csv</code>. The interval of the median is distribution-free
+(order statistics); the spread between trials is the MAD of the trials' medians, the MAD within trials the median
+distance of a round from its own trial's median. Warnings are explained below the table and under Methodology.</p>
+${cellStatisticsTable(rows)}
+<h3>Overhead per traced cell</h3>
+<p>Traced against the plain cell of the same benchmark pinning: difference and ratio of the medians with 95% bootstrap
+intervals, and the two-sided p of a Mann-Whitney U test that the traced and plain rounds come from one distribution.</p>
+${overheadTable(rows)}
 </section>`;
   return { markup, files: figures.flatMap((f) => f.files) };
 }

@@ -28,9 +28,9 @@ ${factsTable([
 function contents(hosts: string[]): Html {
   return html`<nav><ul>
 <li><a href="#study">The study</a></li>
-${hosts.map((h) => html`<li><a href="#host-${slug(h)}">Host ${h}</a></li>\n`)}<li><a href="#cells">Cells</a></li>
+${hosts.map((h) => html`<li><a href="#host-${slug(h)}">Host ${h}</a></li>\n`)}<li><a href="#methodology">Methodology</a></li>
 <li><a href="#not-measured">What was not measured, and why</a></li>
-<li><a href="#methodology">Methodology</a></li>
+<li><a href="#cells">Cells</a></li>
 </ul></nav>`;
 }
 
@@ -57,15 +57,15 @@ ${contents(hosts)}
 <main>
 ${studySection(manifest)}
 ${sections.map((s) => s.markup)}
-<section id="cells">
-<h2>Cells</h2>
-${cellStatusTable(manifest.cells)}
-</section>
+${methodologySection(manifest)}
 <section id="not-measured">
 <h2>What was not measured, and why</h2>
 ${notMeasured(manifest)}
 </section>
-${methodologySection(manifest)}
+<section id="cells">
+<h2>Cells</h2>
+${cellStatusTable(manifest.cells)}
+</section>
 </main>`;
 
   const indexPath = resolve(outDir, "index.html");

@@ -21,16 +21,19 @@ export const SERIES_TRACER: Record<Series, Tracer> = {
 export interface Overhead {
   cycles: number | null;
   percent: number | null;
+  /** 95% bootstrap interval of the cycles. */
+  ciLow: number | null;
+  ciHigh: number | null;
 }
 
 /** The summary.csv columns a series reads: ptrace is split into worst and best case, systrace is not. */
 export function seriesOverhead(row: SummaryRow, series: Series): Overhead {
   switch (series) {
     case "ptrace-wc":
-      return { cycles: row.wc_overhead_cycles, percent: row.wc_overhead_percent };
+      return { cycles: row.wc_overhead_cycles, percent: row.wc_overhead_percent, ciLow: row.wc_overhead_ci_low, ciHigh: row.wc_overhead_ci_high };
     case "ptrace-bc":
-      return { cycles: row.bc_overhead_cycles, percent: row.bc_overhead_percent };
+      return { cycles: row.bc_overhead_cycles, percent: row.bc_overhead_percent, ciLow: row.bc_overhead_ci_low, ciHigh: row.bc_overhead_ci_high };
     case "systrace":
-      return { cycles: row.overhead_cycles, percent: row.overhead_percent };
+      return { cycles: row.overhead_cycles, percent: row.overhead_percent, ciLow: row.overhead_ci_low, ciHigh: row.overhead_ci_high };
   }
 }

@@ -1,3 +1,4 @@
+import type { AnalysisSettings } from "../spec/schema.ts";
 import type { Call, Fd, Placement, Tracer } from "../spec/vocabulary.ts";
 
 export const MANIFEST_FORMAT = 1;
@@ -21,6 +22,17 @@ export interface HostFacts {
   loadAverage: [number, number, number] | null;
   timerOverheadCycles: number | null; // median cost of an empty timed region, over every trial on this host
   timer: string | null; // which fence/rdtsc sequence the native code used
+  // What can make cycles vary between runs; absent in manifests written before they were gathered.
+  cpuFreqGovernor?: string | null; // cpufreq scaling governor(s) (Linux) or hw.perfpolicy (OpenBSD); null when not exposed
+  cpuFreqDriver?: string | null; // cpufreq scaling driver (Linux)
+  turbo?: boolean | null; // turbo/boost enabled (intel_pstate no_turbo, cpufreq boost); null when not exposed
+  dmiVendor?: string | null; // /sys/class/dmi/id/sys_vendor or hw.vendor
+  dmiProduct?: string | null; // /sys/class/dmi/id/product_name or hw.product
+  virtDetected?: string | null; // systemd-detect-virt --vm ("none", "kvm", ...); null where it is not installed
+  // CPU model, cores, memory and TSC frequency, rounded so that every OS booted on the same hardware agrees.
+  fingerprint?: string;
+  // Linux: whether a tracer may attach by PID (Yama ptrace_scope, CAP_SYS_PTRACE) and why; null elsewhere.
+  ptraceAttach?: { allowed: boolean; why: string } | null;
 }
 
 export type CellStatus = "pending" | "done" | "skipped" | "failed";
@@ -48,11 +60,13 @@ export interface Manifest {
   runId: string;
   tool: { name: string; version: string; commit: string | null };
   spec: { path: string; sha256: string; text: string };
-  settings: { rounds: number; warmup: number; trials: number; timeoutSeconds: number };
+  // analysis is absent in manifests written before it was recorded; analysing them uses the spec defaults.
+  settings: { rounds: number; warmup: number; trials: number; timeoutSeconds: number; analysis?: AnalysisSettings };
   startedAt: string;
   endedAt: string | null;
   state: "running" | "complete" | "incomplete";
   stoppedBecause?: string;
+  resumedAt?: string[]; // each time `run --resume` took the run up again
   hosts: Record<string, HostFacts>;
   cells: CellRecord[];
 }

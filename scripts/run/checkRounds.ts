@@ -10,7 +10,7 @@ import type { MeasuredRound } from "./driverStream.ts";
 export function wrongRounds(cell: Cell, rounds: MeasuredRound[]): string | null {
   const expected = cell.rounds * cell.trials;
   if (rounds.length !== expected) return `expected ${expected} rounds (${cell.trials} trials × ${cell.rounds}), got ${rounds.length}`;
-  const want = expectedResult(cell.call, cell.fd);
+  const want = expectedResult(cell.call, cell.fd, cell.tracer);
   const wrong = rounds.filter((r) => r.result !== want);
   if (wrong.length === 0) return null;
   const first = wrong[0];

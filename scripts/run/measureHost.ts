@@ -5,18 +5,22 @@ import { median } from "simple-statistics";
 import { BuildError, type Host } from "../hosts/host.ts";
 import type { Cell } from "../plan/cells.ts";
 import { whyTracerUnavailable } from "../plan/servable.ts";
-import type { CellRecord, Manifest } from "../results/manifest.ts";
+import type { CellRecord, HostFacts, Manifest } from "../results/manifest.ts";
 import { appendLog, appendRawRows } from "../results/runDir.ts";
 import { wrongRounds } from "./checkRounds.ts";
+import { probeMechanisms } from "./probeMechanisms.ts";
 import { DriverStream, type CellOutcome } from "./driverStream.ts";
+import type { Progress } from "./progress.ts";
 
 export interface HostRunContext {
   runDir: string;
   manifest: Manifest;
   save: () => void; // writes the manifest atomically
-  progress: (line: string) => void;
+  progress: Progress;
   signal?: AbortSignal;
   timeoutSeconds: number;
+  /** Throws to refuse a host whose facts show it is not the machine expected (a dual-boot machine's check). */
+  checkFacts?: (facts: HostFacts) => void;
 }
 
 /** Build, gather facts, and measure one host's cells; the manifest records each cell as it ends. */
@@ -26,12 +30,17 @@ export async function measureHost(host: Host, cells: Cell[], ctx: HostRunContext
     record.status = status;
     if (reason !== undefined) record.reason = reason;
     ctx.save();
-    ctx.progress(`[${host.name}] ${record.id}: ${status}${reason ? ` (${reason})` : ""}`);
+    ctx.progress({ kind: "cell-ended", host: host.name, cell: record.id, status, reason });
   };
   const log = (name: string) => (text: string) => appendLog(ctx.runDir, `${host.name}-${name}.log`, text);
+  ctx.progress({ kind: "host-started", host: host.name, cells: cells.map((c) => c.id) });
 
+  let facts: HostFacts;
   try {
     log("build")(await host.build());
+    facts = await host.facts();
+    ctx.manifest.hosts[host.name] = facts;
+    ctx.checkFacts?.(facts);
   } catch (err) {
     log("build")(`${err instanceof BuildError ? err.output : ""}\n${(err as Error).message}\n`);
     // One reason for all the host's cells, said once.
@@ -39,16 +48,25 @@ export async function measureHost(host: Host, cells: Cell[], ctx: HostRunContext
     ctx.save();
     throw err;
   }
-  const facts = await host.facts();
-  ctx.manifest.hosts[host.name] = facts;
   ctx.save();
+  ctx.progress({ kind: "host-measuring", host: host.name });
 
-  const toMeasure: Cell[] = [];
-  for (const cell of cells) {
+  const scratchDir = join(tmpdir(), `tracetax-${ctx.manifest.runId}-${host.name}`);
+  const servable = cells.filter((cell) => {
     const why = whyTracerUnavailable(cell.tracer, facts);
     if (why) settle(records.get(cell.id)!, "skipped", why);
-    else toMeasure.push(cell);
-  }
+    return !why;
+  });
+  const refused = await probeMechanisms(host, [...new Set(servable.map((c) => c.tracer))], {
+    scratchDir,
+    timeoutSeconds: ctx.timeoutSeconds,
+    onLog: log("driver"),
+  });
+  const toMeasure = servable.filter((cell) => {
+    const why = refused.get(cell.tracer);
+    if (why) settle(records.get(cell.id)!, "skipped", why);
+    return !why;
+  });
   const byId = new Map(toMeasure.map((c) => [c.id, c]));
   const stream = new DriverStream((outcome: CellOutcome) => {
     const cell = byId.get(outcome.id);
@@ -67,7 +85,6 @@ export async function measureHost(host: Host, cells: Cell[], ctx: HostRunContext
     settle(record, wrong ? "failed" : outcome.status, wrong ?? outcome.reason);
   });
 
-  const scratchDir = join(tmpdir(), `tracetax-${ctx.manifest.runId}-${host.name}`);
   log("driver")(`tt-driver: ${toMeasure.length} cells, scratch ${scratchDir}, ${ctx.timeoutSeconds}s limit per trial\n`);
   const batch = toMeasure.map((c) => [c.id, c.call, c.fd, c.tracer, c.placement, c.trials, c.rounds, c.warmup].join(" ")).join("\n");
   try {

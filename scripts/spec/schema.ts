@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CALLS, FDS, PLACEMENTS, TRACERS } from "./vocabulary.ts";
+import { CALLS, FDS, PLACEMENTS, canonicalTracer, parseTracer } from "./vocabulary.ts";
 
 // Messages say what was expected and what was found; load.ts adds file:line:col and the field path.
 
@@ -30,7 +30,27 @@ function integerAtLeast(min: number) {
 
 const text = (what: string) => z.string({ error: (iss) => `expected ${what} (text), got ${shown(iss.input)}` });
 
+/** "mechanism[:handler]", stored in its canonical spelling. */
+const tracerName = text("a tracer name").transform((name, ctx) => {
+  const parts = parseTracer(name);
+  if (typeof parts === "string") {
+    ctx.addIssue({ code: "custom", message: parts });
+    return z.NEVER;
+  }
+  return canonicalTracer(parts);
+});
+
 export const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** How the analysis computes its bootstrap intervals; recorded in the manifest's settings. */
+export const DEFAULT_ANALYSIS = { bootstrapResamples: 2000, seed: 1 };
+
+const analysisSchema = z.strictObject({
+  bootstrapResamples: integerAtLeast(100).default(DEFAULT_ANALYSIS.bootstrapResamples),
+  seed: integerAtLeast(0).default(DEFAULT_ANALYSIS.seed),
+});
+
+export type AnalysisSettings = z.infer<typeof analysisSchema>;
 
 export const specSchema = z.strictObject({
   name: text("a short name for the experiment").regex(/^[a-z0-9][a-z0-9-]*$/, {
@@ -44,12 +64,13 @@ export const specSchema = z.strictObject({
   ).default(["local"]),
   calls: listOf("call", oneOf("call", CALLS)),
   fds: listOf("descriptor kind", oneOf("descriptor kind", FDS)),
-  tracers: listOf("tracer", oneOf("tracer", TRACERS)),
+  tracers: listOf("tracer", tracerName),
   placements: listOf("placement", oneOf("placement", PLACEMENTS)).default(["unpinned"]),
   rounds: integerAtLeast(1),
   warmup: integerAtLeast(0).default(5),
   trials: integerAtLeast(1),
   timeoutSeconds: integerAtLeast(1).default(60),
+  analysis: analysisSchema.default(DEFAULT_ANALYSIS),
 });
 
 export type Spec = z.infer<typeof specSchema>;

@@ -1,31 +1,98 @@
 // The names a spec may use. Everything downstream (plan, driver batch, CSV
 // columns, figures) speaks these words, so they live in one place.
 
-export const CALLS = ["open", "write", "close", "open-write-close"] as const;
+/** The paper's calls, then lmbench's (getppid is the null call; read takes one byte from /dev/zero). */
+export const CALLS = ["open", "write", "close", "open-write-close", "getppid", "read", "stat", "fstat"] as const;
 export type Call = (typeof CALLS)[number];
+
+/** Calls without a descriptor or path argument have no invalid variant. */
+export function takesDescriptor(call: Call): boolean {
+  return call !== "getppid";
+}
 
 export const FDS = ["valid", "invalid"] as const;
 export type Fd = (typeof FDS)[number];
 
-export const TRACERS = ["none", "ptrace", "systrace"] as const;
-export type Tracer = (typeof TRACERS)[number];
+/**
+ * Interception mechanisms. `tracerProcess`: a second process intercepts (so
+ * CPU placement matters); otherwise the interception lives in the benchmark's
+ * own process or in the kernel. `handlers`: a user-space mechanism that can
+ * run the null handler (let the call through) or the inspect handler (read
+ * the call's arguments and judge its path): interception vs analysis cost.
+ */
+export const MECHANISMS = {
+  none: { tracerProcess: false, handlers: false, os: "any" },
+  ptrace: { tracerProcess: true, handlers: true, os: "Linux" },
+  "ptrace-seccomp": { tracerProcess: true, handlers: true, os: "Linux" },
+  "seccomp-allow": { tracerProcess: false, handlers: false, os: "Linux" },
+  "seccomp-errno": { tracerProcess: false, handlers: false, os: "Linux" },
+  "seccomp-notify": { tracerProcess: true, handlers: true, os: "Linux" },
+  sud: { tracerProcess: false, handlers: true, os: "Linux" },
+  preload: { tracerProcess: false, handlers: true, os: "Linux" },
+  strace: { tracerProcess: true, handlers: false, os: "Linux" },
+  "strace-seccomp": { tracerProcess: false, handlers: false, os: "Linux" },
+  systrace: { tracerProcess: true, handlers: false, os: "OpenBSD" },
+  "systrace-permit": { tracerProcess: true, handlers: false, os: "OpenBSD" },
+} as const;
+export type Mechanism = keyof typeof MECHANISMS;
+export const MECHANISM_NAMES = Object.keys(MECHANISMS) as Mechanism[];
 
-// Placements of tracer and tracee on CPUs. A plain (untraced) cell has no
-// tracer, so its only meaningful placements are "unpinned" and "pinned".
+export const HANDLERS = ["null", "inspect"] as const;
+export type Handler = (typeof HANDLERS)[number];
+
+/** A tracer as specs and CSVs name it: a mechanism, with ":inspect" (or ":null", the default) where it has handlers. */
+export type Tracer = string;
+
+export interface TracerParts {
+  mechanism: Mechanism;
+  handler: Handler | null;
+}
+
+/** Split "mechanism[:handler]"; a message saying what is wrong, or the parts. */
+export function parseTracer(name: string): TracerParts | string {
+  const [mechanism, handler, ...rest] = name.split(":");
+  if (!(mechanism in MECHANISMS)) return `unknown tracer "${mechanism}" (known: ${MECHANISM_NAMES.join(", ")})`;
+  const m = mechanism as Mechanism;
+  if (handler === undefined) return { mechanism: m, handler: MECHANISMS[m].handlers ? "null" : null };
+  if (!MECHANISMS[m].handlers) return `tracer "${m}" has no handlers (${MECHANISM_NAMES.filter((n) => MECHANISMS[n].handlers).join(", ")} have)`;
+  if (rest.length > 0 || !(HANDLERS as readonly string[]).includes(handler)) {
+    return `unknown handler "${name.slice(m.length + 1)}" of ${m} (known: ${HANDLERS.join(", ")})`;
+  }
+  return { mechanism: m, handler: handler as Handler };
+}
+
+/** The mechanism of a tracer name already validated by the spec. */
+export function mechanismOf(tracer: Tracer): Mechanism {
+  return tracer.split(":")[0] as Mechanism;
+}
+
+/** The canonical spelling: the null handler is the default and is not written. */
+export function canonicalTracer(parts: TracerParts): Tracer {
+  return parts.handler === "inspect" ? `${parts.mechanism}:inspect` : parts.mechanism;
+}
+
+// Placements of tracer and tracee on CPUs. A cell without a tracer process
+// has only the benchmark to place: "unpinned" or "pinned".
 export const PLACEMENTS = ["unpinned", "same-cpu", "cross-cpu"] as const;
 export type TracedPlacement = (typeof PLACEMENTS)[number];
 export type Placement = TracedPlacement | "pinned";
 
-/** The plain cell a traced cell is compared against runs under the same CPU pinning of the benchmark. */
+/** The placement of the benchmark alone that matches a two-process placement. */
 export function plainPlacementFor(placement: Placement): Placement {
   return placement === "unpinned" ? "unpinned" : "pinned";
 }
 
-/** What a correct round of each call returns: "ok" or the errno name, calls of a sequence joined by ";". */
-export function expectedResult(call: Call, fd: Fd): string {
-  if (fd === "valid") return call === "open-write-close" ? "ok;ok;ok" : "ok";
+/** The errno seccomp-errno's filter makes the measured calls return. */
+export const FILTER_ERRNO = "EPERM";
+
+/** What a correct round returns: "ok" or the errno name, calls of a sequence joined by ";". */
+export function expectedResult(call: Call, fd: Fd, tracer: Tracer = "none"): string {
+  const calls = call === "open-write-close" ? 3 : 1;
+  if (mechanismOf(tracer) === "seccomp-errno") return Array(calls).fill(FILTER_ERRNO).join(";");
+  if (fd === "valid") return Array(calls).fill("ok").join(";");
   switch (call) {
     case "open":
+    case "stat":
       return "ENOENT";
     case "open-write-close":
       return "ENOENT;EBADF;EBADF";

@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,4 +68,32 @@ export function waitForLine(child: ChildProcess, pattern: RegExp, stream = child
 export function spawnNative(program: string, args: string[], extraFds = 0): ChildProcess {
   const stdio = ["ignore", "pipe", "pipe", ...Array.from({ length: extraFds }, () => "pipe" as const)];
   return spawn(join(BUILD_DIR, program), args, { stdio: stdio as ("ignore" | "pipe")[] });
+}
+
+/**
+ * A benchmark that says "ready" on fd 3 and waits for a byte on fd 4 before
+ * measuring, as the driver runs it; resolves once it is ready.
+ */
+export async function startBenchmark(args: string[], started: ChildProcess[], env: NodeJS.ProcessEnv = process.env) {
+  const stdio = ["ignore", "pipe", "pipe", "pipe", "pipe"] as ("ignore" | "pipe")[];
+  const bench = spawn(join(BUILD_DIR, "tt-syscall"), [...args, "-s", "3", "-g", "4"], { stdio, env });
+  started.push(bench);
+  const ready = bench.stdio[3] as Readable;
+  const go = bench.stdio[4] as Writable;
+  await waitForLine(bench, /^ready$/, ready);
+  return { bench, ready, go };
+}
+
+/** A tracer or supervisor attached to a running process; resolves once it says "attached". */
+export async function attachTracer(program: string, pid: number, flags: string[], started: ChildProcess[]) {
+  const tracer = spawnNative(program, ["-p", String(pid), ...flags]);
+  started.push(tracer);
+  await waitForLine(tracer, /^attached$/);
+  return tracer;
+}
+
+/** Resolve with a process's exit code or signal once it has ended. */
+export function ended(child: ChildProcess): Promise<number | NodeJS.Signals> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode ?? child.signalCode!);
+  return new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal!)));
 }

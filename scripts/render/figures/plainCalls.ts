@@ -1,16 +1,19 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { SummaryRow } from "../../results/summaryCsv.ts";
 import { CALLS, FDS } from "../../spec/vocabulary.ts";
-import { FD_COLOURS, INK } from "../palette.ts";
+import { FD_COLOURS } from "../palette.ts";
+import { errorBarLayer } from "./errorBar.ts";
 import { FIGURE_CONFIG } from "./style.ts";
 
-/** Frame 25: median cycles of plain (tracer none) cells, one bar per descriptor, q1–q3 as error bars. */
+/** Frame 25: median cycles of plain (tracer none) cells, one bar per descriptor, the 95% interval of the median as error bars. */
 export function plainCallsSpec(rows: SummaryRow[], title: string): TopLevelSpec {
+  // One axis title in every layer (see errorBarLayer).
+  const axis = { title: "cycles (median)" };
   return {
     config: FIGURE_CONFIG,
     title,
-    width: 440,
-    height: 260,
+    width: 560,
+    height: 300,
     data: { values: rows },
     encoding: {
       x: { field: "call", type: "nominal", sort: [...CALLS], title: "call" },
@@ -20,7 +23,7 @@ export function plainCallsSpec(rows: SummaryRow[], title: string): TopLevelSpec 
       {
         mark: "bar",
         encoding: {
-          y: { field: "median", type: "quantitative", title: "cycles (median)" },
+          y: { field: "median", type: "quantitative", title: "median (cycles)", axis },
           color: {
             field: "fd",
             type: "nominal",
@@ -29,13 +32,8 @@ export function plainCallsSpec(rows: SummaryRow[], title: string): TopLevelSpec 
           },
         },
       },
-      {
-        mark: { type: "rule", color: INK, strokeWidth: 1.5 },
-        encoding: {
-          y: { field: "q1", type: "quantitative" },
-          y2: { field: "q3" },
-        },
-      },
+      // Cells with too few rounds have no interval and so no error bar.
+      errorBarLayer("median_ci_low", "median_ci_high", "median", axis.title),
     ],
   };
 }

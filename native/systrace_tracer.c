@@ -1,0 +1,212 @@
+/*
+ * tt-systrace: the paper's OpenBSD tracer (OpenBSD up to 5.9, which had
+ * /dev/systrace). Attaches to a running process by PID, gives it a policy
+ * and answers the kernel's questions, until SIGUSR1, SIGTERM or SIGINT asks
+ * it to detach.
+ *
+ *   tt-systrace [-k] -p PID
+ *
+ * Policy: open, write and close are ASK (each one a message to this process,
+ * answered PERMIT); every other call is PERMIT, decided in the kernel. With
+ * -k, or when run as tt-systrace-permit, everything is PERMIT: the kernel's
+ * fast path alone, which costs the traced process no context switch.
+ *
+ * Prints "attached" once the policy is in force and "stops N" (ASK messages
+ * answered) after detaching. If this tracer dies, closing its systrace
+ * descriptor makes the kernel kill the tracee rather than leave it waiting.
+ */
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <dev/systrace.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The clone request was SYSTR_CLONE in the first releases, STRIOCCLONE later. */
+#if !defined(STRIOCCLONE) && defined(SYSTR_CLONE)
+#define STRIOCCLONE SYSTR_CLONE
+#endif
+
+static pid_t tracee;
+static volatile sig_atomic_t detach_requested;
+
+static void
+request_detach(int sig)
+{
+	(void)sig;
+	detach_requested = 1;
+}
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "tt-systrace: %s (pid %ld): %s\n", what, (long)tracee, strerror(errno));
+	exit(1); /* closing the descriptor ends the tracee */
+}
+
+static int
+measured_call(int code)
+{
+	return code == SYS_open || code == SYS_write || code == SYS_close;
+}
+
+/* A new policy: ASK for the measured calls unless kernel_only, PERMIT for the rest; then give it to the tracee. */
+static void
+install_policy(int fd, int kernel_only)
+{
+	struct systrace_policy p;
+	int code, num;
+
+	memset(&p, 0, sizeof p);
+	p.strp_op = SYSTR_POLICY_NEW;
+	p.strp_maxents = SYS_MAXSYSCALL;
+	if (ioctl(fd, STRIOCPOLICY, &p) == -1)
+		die("STRIOCPOLICY/NEW");
+	num = p.strp_num;
+	/* A new policy says ASK for every call. */
+	for (code = 0; code < SYS_MAXSYSCALL; code++) {
+		if (measured_call(code) && !kernel_only)
+			continue;
+		memset(&p, 0, sizeof p);
+		p.strp_op = SYSTR_POLICY_MODIFY;
+		p.strp_num = num;
+		p.strp_code = code;
+		p.strp_policy = SYSTR_POLICY_PERMIT;
+		if (ioctl(fd, STRIOCPOLICY, &p) == -1)
+			die("STRIOCPOLICY/MODIFY");
+	}
+
+	memset(&p, 0, sizeof p);
+	p.strp_op = SYSTR_POLICY_ASSIGN;
+	p.strp_num = num;
+	p.strp_pid = tracee;
+	if (ioctl(fd, STRIOCPOLICY, &p) == -1)
+		die("STRIOCPOLICY/ASSIGN");
+}
+
+/* Let the call (or whatever else the kernel waits on) go ahead. */
+static void
+permit(int fd, const struct str_message *msg)
+{
+	struct systrace_answer a;
+
+	memset(&a, 0, sizeof a);
+	a.stra_pid = msg->msg_pid;
+	a.stra_seqnr = msg->msg_seqnr;
+	a.stra_policy = SYSTR_POLICY_PERMIT;
+	if (ioctl(fd, STRIOCANSWER, &a) == -1)
+		die("STRIOCANSWER");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sigaction sa;
+	struct str_message msg;
+	unsigned long stops = 0;
+	const char *self = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	int kernel_only = strcmp(self, "tt-systrace-permit") == 0;
+	int dev, fd, opt;
+	char *end;
+
+	while ((opt = getopt(argc, argv, "kp:")) != -1) {
+		switch (opt) {
+		case 'k':
+			kernel_only = 1;
+			break;
+		case 'p':
+			tracee = (pid_t)strtol(optarg, &end, 10);
+			if (*end != '\0' || tracee <= 0)
+				goto usage;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (tracee <= 0)
+		goto usage;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = request_detach;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	if ((dev = open("/dev/systrace", O_RDONLY)) == -1)
+		die("open /dev/systrace");
+	if (ioctl(dev, STRIOCCLONE, &fd) == -1)
+		die("STRIOCCLONE");
+	close(dev);
+	if (ioctl(fd, STRIOCATTACH, &tracee) == -1) {
+		fprintf(stderr, "tt-systrace: cannot attach to pid %ld: %s\n", (long)tracee, strerror(errno));
+		return 1;
+	}
+	install_policy(fd, kernel_only);
+	printf("attached\n");
+	fflush(stdout);
+
+	for (;;) {
+		/* A bounded wait, so a detach request between two checks is seen within 100 ms. */
+		struct pollfd p = { fd, POLLIN, 0 };
+		int r;
+
+		if (detach_requested) {
+			/* A tracee waiting for an answer is let go by the detach itself. */
+			if (ioctl(fd, STRIOCDETACH, &tracee) == -1)
+				die("STRIOCDETACH");
+			printf("stops %lu\n", stops);
+			return fflush(stdout) == 0 ? 0 : 1;
+		}
+		r = poll(&p, 1, 100);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			die("poll");
+		if (r == 0)
+			continue;
+		r = (int)read(fd, &msg, sizeof msg);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			die("read");
+		if (r == 0) {
+			fprintf(stderr, "tt-systrace: tracee %ld ended while traced\n", (long)tracee);
+			return 1;
+		}
+		if (r != (int)sizeof msg) {
+			fprintf(stderr, "tt-systrace: short message (%d bytes)\n", r);
+			return 1;
+		}
+		switch (msg.msg_type) {
+		case SYSTR_MSG_CHILD:
+			/* A fork or an exit: nothing waits for an answer. */
+			if (msg.msg_pid == tracee && msg.msg_data.msg_child.new_pid == -1) {
+				fprintf(stderr, "tt-systrace: tracee %ld ended while traced\n", (long)tracee);
+				return 1;
+			}
+			break;
+#ifdef SYSTR_MSG_POLICYFREE
+		case SYSTR_MSG_POLICYFREE:
+			break;
+#endif
+		case SYSTR_MSG_ASK:
+			stops++;
+			permit(fd, &msg);
+			break;
+		default:
+			/* Result, emulation, uid/gid or execve reports: the tracee sleeps until answered. */
+			permit(fd, &msg);
+			break;
+		}
+	}
+usage:
+	fprintf(stderr, "usage: tt-systrace [-k] -p PID\n");
+	return 2;
+}

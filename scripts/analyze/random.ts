@@ -1,0 +1,16 @@
+/**
+ * A small seeded generator (mulberry32, 32-bit state) so that a bootstrap
+ * gives the same interval on every machine and every rerun with the same
+ * seed. Math.random cannot be seeded; statistical quality beyond
+ * resampling indices is not needed here.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,92 @@
+import { existsSync, readFileSync } from "node:fs";
+import { analysisContext, summarizeRun } from "../analyze/analyzeRun.ts";
+import { groupBy } from "../analyze/groupBy.ts";
+import { cellId } from "../plan/cells.ts";
+import type { CellRecord, Manifest } from "../results/manifest.ts";
+import { rawHeader, readRawCsv, type RawRow } from "../results/rawCsv.ts";
+import { readManifest, runPaths } from "../results/runDir.ts";
+import { formatSummaryCsv } from "../results/summaryCsv.ts";
+import { checkManifestFormat } from "./manifestFormat.ts";
+
+export interface RunDirVerification {
+  /** One line per problem, naming the file (and cell) it is about. */
+  problems: string[];
+  doneCells: number;
+  rawRows: number;
+}
+
+/** A done cell holds every round of every trial exactly once, and nothing else. */
+function cellRowProblem(cell: CellRecord, rows: RawRow[]): string | null {
+  const expected = cell.trials * cell.rounds;
+  if (rows.length !== expected) {
+    return `raw.csv: cell ${cell.id}: ${rows.length} rows, expected ${cell.trials} trials × ${cell.rounds} rounds = ${expected}`;
+  }
+  const inRange = rows.filter((r) => r.trial >= 1 && r.trial <= cell.trials && r.round >= 1 && r.round <= cell.rounds);
+  const distinct = new Set(inRange.map((r) => `${r.trial}/${r.round}`));
+  return distinct.size === expected ? null : `raw.csv: cell ${cell.id}: rows do not hold trials 1–${cell.trials} × rounds 1–${cell.rounds} once each`;
+}
+
+function rawRowProblems(cells: CellRecord[], raw: RawRow[]): string[] {
+  const byCell = groupBy(raw, (r) => cellId(r));
+  const problems: string[] = [];
+  for (const cell of cells) {
+    const rows = byCell.get(cell.id) ?? [];
+    byCell.delete(cell.id);
+    if (cell.status === "done") {
+      const problem = cellRowProblem(cell, rows);
+      if (problem) problems.push(problem);
+    } else if (rows.length > 0) {
+      problems.push(`raw.csv: ${rows.length} rows of cell ${cell.id}, which manifest.json marks ${cell.status}`);
+    }
+  }
+  for (const [id, rows] of byCell) problems.push(`raw.csv: ${rows.length} rows of cell ${id}, which manifest.json does not list`);
+  return problems;
+}
+
+/** summary.csv must be exactly what the analysis makes of raw.csv. */
+function summaryProblem(summaryPath: string, manifest: Manifest, raw: RawRow[]): string | null {
+  if (!existsSync(summaryPath)) return "summary.csv: missing (tracetax analyze writes it)";
+  const rows = summarizeRun(manifest.cells, raw, analysisContext(manifest));
+  const want = formatSummaryCsv(rows).split("\n");
+  const have = readFileSync(summaryPath, "utf8").split("\n");
+  const differing = Array.from({ length: Math.max(want.length, have.length) }, (_, i) => i).filter((i) => want[i] !== have[i]);
+  if (differing.length === 0) return null;
+  const first = differing[0];
+  const where = first === 0 ? "the header" : rows[first - 1] ? `cell ${cellId(rows[first - 1])}` : "a line the analysis does not give";
+  return `summary.csv: ${differing.length} line(s) differ from what raw.csv gives (first: line ${first + 1}, ${where}); tracetax analyze rewrites it`;
+}
+
+/**
+ * Check that a run directory agrees with itself: manifest.json parses,
+ * raw.csv holds exactly the rounds of the cells marked done, and summary.csv
+ * is what the analysis computes from raw.csv. A manifest from a newer
+ * tracetax throws InputError.
+ */
+export function verifyRunDir(dir: string): RunDirVerification {
+  const paths = runPaths(dir);
+  let manifest: Manifest;
+  try {
+    manifest = readManifest(dir);
+  } catch (err) {
+    if (!existsSync(paths.manifest)) throw err;
+    return { problems: [(err as Error).message], doneCells: 0, rawRows: 0 };
+  }
+  checkManifestFormat(manifest, paths.manifest);
+  if (!Array.isArray(manifest.cells)) return { problems: ["manifest.json: no list of cells"], doneCells: 0, rawRows: 0 };
+  const doneCells = manifest.cells.filter((c) => c.status === "done").length;
+
+  if (!existsSync(paths.raw)) return { problems: ["raw.csv: missing"], doneCells, rawRows: 0 };
+  if (!readFileSync(paths.raw, "utf8").startsWith(rawHeader())) {
+    return { problems: [`raw.csv: the first line is not the header ${rawHeader().trim()}`], doneCells, rawRows: 0 };
+  }
+  let raw: RawRow[];
+  try {
+    raw = readRawCsv(paths.raw);
+  } catch (err) {
+    return { problems: [`raw.csv: not valid CSV: ${(err as Error).message}`], doneCells, rawRows: 0 };
+  }
+  const problems = rawRowProblems(manifest.cells, raw);
+  const summary = summaryProblem(paths.summary, manifest, raw);
+  if (summary) problems.push(summary);
+  return { problems, doneCells, rawRows: raw.length };
+}

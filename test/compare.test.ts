@@ -1,0 +1,57 @@
+import { it } from "node:test";
+import assert from "node:assert/strict";
+import { compareRuns, type RunRounds } from "../scripts/analyze/compareRuns.ts";
+import { comparisonText } from "../scripts/render/compareReport.ts";
+import type { CellRecord, Manifest } from "../scripts/results/manifest.ts";
+import type { RawRow } from "../scripts/results/rawCsv.ts";
+import type { Call } from "../scripts/spec/vocabulary.ts";
+
+/** A run on one host with the given calls (write, invalid fd, plain), each round costing cycles(round). */
+function run(dir: string, host: string, calls: Call[], cycles: (call: Call, round: number) => number): RunRounds {
+  const cells: CellRecord[] = calls.map((call) => ({
+    id: `${host}/${call}/invalid/none/unpinned`, host, call, fd: "invalid", tracer: "none", placement: "unpinned",
+    trials: 1, rounds: 40, warmup: 0, status: "done",
+  }));
+  const raw: RawRow[] = cells.flatMap((c) =>
+    Array.from({ length: 40 }, (_, i) => ({ ...c, trial: 1, round: i + 1, cycles: cycles(c.call, i), result: "EBADF" })),
+  );
+  const manifest = {
+    runId: dir, cells, hosts: {}, settings: { rounds: 40, warmup: 0, trials: 1, timeoutSeconds: 60, analysis: { bootstrapResamples: 500, seed: 3 } },
+  } as unknown as Manifest;
+  return { dir, manifest, raw };
+}
+
+const jitter = (round: number) => (round * 7) % 13;
+
+it("compare: matches cells across two single-host runs and reports B/A only where its interval leaves out 1", () => {
+  const a = run("runA", "laptop", ["write", "close", "open"], (_, r) => 1000 + jitter(r));
+  const b = run("runB", "lab", ["write", "close", "getppid"], (call, r) => (call === "write" ? 2000 : 1000) + jitter(r));
+  const c = compareRuns(a, b);
+  assert.equal(c.matchedByHost, false);
+  assert.deepEqual(c.cells.map((cell) => cell.cell), ["write/invalid/none/unpinned", "close/invalid/none/unpinned"]);
+  const [write, close] = c.cells;
+  assert.equal(write.medianA, 1006);
+  assert.equal(write.medianB, 2006);
+  assert.ok(write.changed && write.ratioInterval.low > 1.9 && write.ratioInterval.high < 2.1, JSON.stringify(write.ratioInterval));
+  assert.ok(write.p < 1e-10);
+  assert.equal(close.ratio, 1);
+  assert.equal(close.changed, false);
+  assert.deepEqual(c.onlyInA, ["open/invalid/none/unpinned"]);
+  assert.deepEqual(c.onlyInB, ["getppid/invalid/none/unpinned"]);
+
+  const text = comparisonText(c);
+  assert.match(text, /500 resamples, seed 3/, "run A's recorded bootstrap settings");
+  assert.match(text, /^write\/invalid\/none\/unpinned\s+1,006\s+2,006\s+1\.994\s+\S+ – \S+\s+< 0\.001\s+\+99\.4%$/m);
+  assert.match(text, /^close\/invalid\/none\/unpinned\s+1,006\s+1,006\s+1\.000\s+.*\s~$/m);
+  assert.match(text, /only in A \(1\): open\/invalid\/none\/unpinned/);
+});
+
+it("compare: keeps the host in the match when a run measured several hosts", () => {
+  const a = run("runA", "h1", ["write"], () => 1000);
+  a.manifest.cells.push({ ...a.manifest.cells[0], id: "h2/write/invalid/none/unpinned", host: "h2" });
+  const b = run("runB", "h2", ["write"], () => 1000);
+  const c = compareRuns(a, b);
+  assert.equal(c.matchedByHost, true);
+  assert.deepEqual(c.cells, [], "h2 has no rounds in run A");
+  assert.deepEqual(c.onlyInB, ["h2/write/invalid/none/unpinned"]);
+});

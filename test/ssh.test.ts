@@ -1,0 +1,349 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { appendFileSync, existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { hardwareFingerprint } from "../scripts/hosts/facts.ts";
+import { shellQuote, remoteCommand } from "../scripts/hosts/shellQuote.ts";
+import { SshConnection } from "../scripts/hosts/sshConnection.ts";
+import { whyTracerUnavailable } from "../scripts/plan/servable.ts";
+import type { Manifest } from "../scripts/results/manifest.ts";
+import { readRawCsv } from "../scripts/results/rawCsv.ts";
+import { tracetax, tracetaxAsync } from "./support/cli.ts";
+import { removeDir, tempDir } from "./support/native.ts";
+import { killPids, makeKey, processesMentioning, TestNamespace, TestSshd, writeClientConfig } from "./support/sshd.ts";
+
+// Real sshd's in network namespaces made here (see support/sshd.ts), reached
+// by the real ssh client through an inventory whose sshConfig points at this
+// test's own ssh_config, keys and known_hosts.
+
+const dir = tempDir("ssh");
+const namespaces: TestNamespace[] = [];
+const daemons: TestSshd[] = [];
+const key = { host: join(dir, "host_key"), client: join(dir, "client_key"), authorized: join(dir, "authorized_keys") };
+const knownHosts = join(dir, "known_hosts");
+const sshConfig = join(dir, "ssh_config");
+let hostPublicKey: string;
+let a: TestNamespace; // a host with an sshd, shared by several tests
+
+/** A namespace, and in it an sshd unless `down`; its address goes into known_hosts. */
+async function testHost(o: { down?: boolean } = {}): Promise<{ ns: TestNamespace; sshd: TestSshd | null }> {
+  const ns = new TestNamespace();
+  namespaces.push(ns);
+  appendFileSync(knownHosts, `${ns.address} ${hostPublicKey}\n`);
+  return { ns, sshd: o.down ? null : await startSshd(ns) };
+}
+
+async function startSshd(ns: TestNamespace): Promise<TestSshd> {
+  const sshd = await TestSshd.start({ ns, dir, hostKey: key.host, authorizedKeys: key.authorized });
+  daemons.push(sshd);
+  return sshd;
+}
+
+/** An inventory entry for a test host; its native/ is built under this test's directory. */
+function hostEntry(name: string, ns: TestNamespace, config = sshConfig): string {
+  return `  ${name}:\n    ssh: root@${ns.address}\n    workdir: ${join(dir, `remote-${name}`)}\n    sshConfig: ${config}\n`;
+}
+
+function writeFile(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** A small spec: plain and ptrace, 3 rounds. */
+const SMALL_SPEC = `name: small
+title: small
+calls: [write, close]
+fds: [invalid]
+tracers: [none, ptrace]
+rounds: 3
+trials: 1
+`;
+
+function runArgs(tag: string): string[] {
+  return ["--results", join(dir, `results-${tag}`), "--report-root", join(dir, `report-${tag}`), "--no-report"];
+}
+
+function manifestOf(stdout: string): { runDir: string; manifest: Manifest } {
+  const runDir = /^results: (.+)$/m.exec(stdout)![1];
+  return { runDir, manifest: JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as Manifest };
+}
+
+/** ssh clients this test's runs started (a shared connection's master, say), after giving them 5 s to end. */
+async function leftoverSsh(): Promise<number[]> {
+  const clients = () => processesMentioning(dir, "ssh");
+  for (let waited = 0; clients().length > 0 && waited < 5000; waited += 100) await sleep(100);
+  return clients();
+}
+
+before(async () => {
+  hostPublicKey = makeKey(key.host);
+  writeFileSync(key.authorized, `${makeKey(key.client)}\n`);
+  writeFileSync(knownHosts, "");
+  writeClientConfig(sshConfig, { identity: key.client, knownHosts });
+  ({ ns: a } = await testHost());
+});
+
+after(async () => {
+  for (const sshd of daemons) await sshd.stop();
+  killPids(processesMentioning(dir)); // anything a failed test left running, by PID
+  for (const ns of namespaces) ns.remove();
+  removeDir(dir);
+});
+
+test("remote commands are quoted argument by argument: the remote shell sees exactly the arguments", async () => {
+  const pwned = join(dir, "pwned");
+  const nasty = ["plain", "two words", "it's", '"double"', `$(touch ${pwned})`, `\`touch ${pwned}\``, "a;b|c&d", "*", "~", "", "back\\slash", "tab\there"];
+  assert.equal(shellQuote("/tmp/tracetax/native"), "/tmp/tracetax/native", "plain paths stay readable");
+  assert.equal(remoteCommand(["cd", "/w"], ["make"]), "cd /w && make");
+  const local = execFileSync("sh", ["-c", `printf '%s\\n' ${nasty.map(shellQuote).join(" ")}`], { encoding: "utf8" });
+  assert.deepEqual(local.split("\n").slice(0, -1), nasty);
+  const ssh = new SshConnection({ name: "a", ssh: a.address, workdir: "/tmp", sshConfig, acceptNewHostKey: false });
+  try {
+    const r = await ssh.run(remoteCommand(["printf", "%s\\n", ...nasty]), { timeoutMs: 30_000 });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.deepEqual(r.stdout.split("\n"), nasty, "through ssh and the remote login shell");
+  } finally {
+    await ssh.close();
+  }
+  assert.equal(existsSync(pwned), false, "nothing was run that was meant as an argument");
+});
+
+test("inventory errors name file, line, column and field; shell metacharacters are refused; exit 2", () => {
+  const bad = writeFile(
+    "bad-hosts.yaml",
+    [
+      "hosts:",
+      '  "lab;rm":',
+      "    ssh: root@lab",
+      "  lab:",
+      '    ssh: "-oProxyCommand=touch /tmp/x"',
+      '    workdir: "/tmp/$(reboot)"',
+      "    colour: red",
+      "machines:",
+      "  box:",
+      "    personalities:",
+      '      one: { host: lab, os: Linux, boot: "reboot" }',
+      '      two: { host: nosuch, os: OpenBSD, boot: "reboot" }',
+      "",
+    ].join("\n"),
+  );
+  const r = tracetax(["plan", "experiments/zinke2009.yaml", "--hosts", bad]);
+  assert.equal(r.status, 2, r.stderr);
+  const at = (line: number, col: number) => `${bad}:${line}:${col}: `;
+  assert.ok(r.stderr.includes(`${at(3, 5)}hosts.lab;rm: invalid host name "lab;rm"`), r.stderr);
+  assert.ok(r.stderr.includes(`${at(5, 10)}hosts.lab.ssh: invalid ssh destination "-oProxyCommand=touch /tmp/x"`), r.stderr);
+  assert.ok(r.stderr.includes(`${at(6, 14)}hosts.lab.workdir: invalid remote path "/tmp/$(reboot)"`), r.stderr);
+  assert.ok(r.stderr.includes(`${at(7, 5)}hosts.lab.colour: unknown field`), r.stderr);
+  assert.ok(r.stderr.includes(`${at(12, 20)}machines.box.personalities.two.host: unknown host "nosuch"`), r.stderr);
+
+  const good = writeFile("one-host.yaml", `hosts:\n${hostEntry("tt-a", a)}`);
+  const unknown = tracetax(["run", "experiments/zinke2009.yaml", "--hosts", good, "--on", "tt-a,lab-xeon", ...runArgs("unknown")]);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /--on: unknown host "lab-xeon" \(known: local, tt-a\)/);
+  assert.equal(existsSync(join(dir, "results-unknown")), false, "nothing written");
+});
+
+test("plan reads the example inventory: a dual-boot machine stands for both personalities, each skipping what its OS lacks", () => {
+  const r = tracetax(["plan", "experiments/zinke2009.yaml", "--hosts", "experiments/hosts.example.yaml", "--on", "lab-xeon"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^lab-centos\/write\/invalid\/ptrace\/unpinned\t[^\t]+$/m);
+  assert.match(r.stdout, /^lab-centos\/write\/invalid\/systrace\/unpinned\t.*\tskipped: systrace is an OpenBSD kernel facility/m);
+  assert.match(r.stdout, /^lab-openbsd\/write\/invalid\/systrace\/unpinned\t[^\t]+$/m);
+  assert.match(r.stdout, /^lab-openbsd\/write\/invalid\/ptrace\/unpinned\t.*\tskipped: ptrace with PTRACE_SYSCALL is Linux's/m);
+  assert.match(r.stdout, /on 2 host\(s\)\n$/);
+});
+
+test("systrace and its kernel fast path are served by OpenBSD up to 5.9 only", () => {
+  const openbsd = (release: string) => ({ os: "OpenBSD", osRelease: `OpenBSD ${release}`, kernel: `${release} GENERIC.MP#1` });
+  for (const tracer of ["systrace", "systrace-permit"]) {
+    assert.equal(whyTracerUnavailable(tracer, openbsd("4.3")), null);
+    assert.equal(whyTracerUnavailable(tracer, openbsd("5.9")), null);
+    assert.match(whyTracerUnavailable(tracer, openbsd("6.0"))!, /systrace was removed in OpenBSD 6\.0/);
+  }
+});
+
+test("the hardware fingerprint ignores what differs between two OSes on one machine", () => {
+  const xeon = { cpuModel: "Intel(R) Xeon(R) CPU  5120 @ 1.86GHz ", cores: 2 };
+  const linux = hardwareFingerprint({ ...xeon, memoryBytes: 3.8 * 2 ** 30, tscHz: 1_862_001_000 });
+  const openbsd = hardwareFingerprint({ ...xeon, cpuModel: "Intel(R) Xeon(R) CPU 5120 @ 1.86GHz", memoryBytes: 4 * 2 ** 30 - 2 ** 20, tscHz: 1_861_700_000 });
+  assert.equal(linux, openbsd);
+  assert.equal(linux, "Intel(R) Xeon(R) CPU 5120 @ 1.86GHz; 2 cores; 4 GiB; TSC 1.9 GHz");
+  assert.notEqual(hardwareFingerprint({ ...xeon, memoryBytes: 8 * 2 ** 30, tscHz: 1.862e9 }), linux, "other memory, other machine");
+  assert.notEqual(hardwareFingerprint({ ...xeon, cores: 4, memoryBytes: 4 * 2 ** 30, tscHz: 1.862e9 }), linux);
+});
+
+test("zinke2009 runs on two SSH hosts at once; the results carry each host's name and facts", async () => {
+  const { ns: b } = await testHost();
+  const inventory = writeFile("two-hosts.yaml", `hosts:\n${hostEntry("tt-a", a)}${hostEntry("tt-b", b)}`);
+  const r = await tracetaxAsync(["run", "experiments/zinke2009.yaml", "--hosts", inventory, "--on", "tt-a,tt-b", "--rounds", "3", "--trials", "1", ...runArgs("two")]);
+  assert.equal(r.status, 0, r.stderr);
+  const { runDir, manifest } = manifestOf(r.stdout);
+  for (const name of ["tt-a", "tt-b"]) {
+    const facts = manifest.hosts[name];
+    assert.equal(facts.name, name);
+    assert.equal(facts.os, "Linux");
+    assert.match(facts.compiler, /cc|gcc|clang/);
+    assert.ok(facts.cores >= 1 && facts.tscHz! > 1e8);
+    assert.match(facts.fingerprint!, /; \d+ cores; [\d.]+ GiB; TSC [\d.]+ GHz$/);
+    assert.equal(facts.ptraceAttach?.allowed, true);
+    const cells = manifest.cells.filter((c) => c.host === name);
+    assert.equal(cells.length, 64);
+    for (const c of cells) assert.notEqual(c.status, "failed", `${c.id}: ${c.reason}`);
+    assert.ok(cells.filter((c) => c.tracer === "ptrace").every((c) => c.status === "done"));
+    assert.match(readFileSync(join(runDir, "logs", `${name}-build.log`), "utf8"), /cc .*-o build\/tt-driver driver\.c/);
+    assert.ok(existsSync(join(runDir, "logs", `${name}-driver.log`)));
+  }
+  assert.equal(manifest.hosts["tt-a"].fingerprint, manifest.hosts["tt-b"].fingerprint, "one physical machine behind both");
+  const raw = readRawCsv(join(runDir, "raw.csv"));
+  for (const name of ["tt-a", "tt-b"]) {
+    const done = manifest.cells.filter((c) => c.host === name && c.status === "done");
+    assert.equal(raw.filter((row) => row.host === name).length, done.length * 3);
+  }
+  assert.deepEqual(await leftoverSsh(), [], "every shared connection was closed");
+});
+
+test("an unreachable host and a changed host key fail their cells with ssh's words; the other host is measured; exit 1", async () => {
+    const { ns: down } = await testHost({ down: true });
+    const otherKey = makeKey(join(dir, "other_host_key"));
+    const wrongKnownHosts = writeFile("known_hosts_wrong", `${a.address} ${otherKey}\n`);
+    const wrongConfig = join(dir, "ssh_config_wrong");
+    writeClientConfig(wrongConfig, { identity: key.client, knownHosts: wrongKnownHosts });
+    const inventory = writeFile(
+      "failing-hosts.yaml",
+      `hosts:\n${hostEntry("tt-a", a)}${hostEntry("tt-down", down)}${hostEntry("tt-spoofed", a, wrongConfig)}`,
+    );
+    const spec = writeFile("small.yaml", SMALL_SPEC);
+    const r = await tracetaxAsync(["run", spec, "--hosts", inventory, "--on", "tt-a,tt-down,tt-spoofed", ...runArgs("failing")]);
+    assert.equal(r.status, 1, r.stderr);
+    const { manifest } = manifestOf(r.stdout);
+    const cellsOf = (host: string) => manifest.cells.filter((c) => c.host === host);
+    assert.ok(cellsOf("tt-a").every((c) => c.status === "done"), "the reachable host is measured");
+    for (const c of cellsOf("tt-down")) {
+      assert.equal(c.status, "failed");
+      assert.match(c.reason!, new RegExp(`cannot reach tt-down over ssh \\(root@${down.address.replaceAll(".", "\\.")}\\): .*Connection refused`));
+    }
+    for (const c of cellsOf("tt-spoofed")) {
+      assert.equal(c.status, "failed");
+      assert.match(c.reason!, /REMOTE HOST IDENTIFICATION HAS CHANGED.*Host key verification failed/);
+    }
+    assert.match(r.stderr, /tracetax: host tt-down: cannot reach tt-down over ssh/);
+  assert.match(r.stderr, /tracetax: host tt-spoofed: cannot reach tt-spoofed over ssh/);
+});
+
+test("hosts check says per host whether it is reachable, its OS and compiler, ptrace access and which tracers it serves", async () => {
+  const { ns: down } = await testHost({ down: true });
+  const inventory = writeFile("check-hosts.yaml", `hosts:\n${hostEntry("tt-a", a)}${hostEntry("tt-off", down)}`);
+  const r = await tracetaxAsync(["hosts", "check", "--hosts", inventory, "--on", "tt-a,tt-off"]);
+  assert.equal(r.status, 1, r.stderr);
+  const [good, off] = r.stdout.split(/^(?=tt-off$)/m);
+  assert.match(good, /^tt-a\n {2}reachable {3}yes\n/);
+  assert.match(good, /^ {2}os {10}Linux: .+, kernel /m);
+  assert.match(good, /^ {2}compiler {4}\S+/m);
+  assert.match(good, /^ {2}ptrace {6}attach allowed: /m);
+  assert.match(good, /^ {2}tracers {5}none: yes$/m);
+  assert.match(good, /^ {14}ptrace: yes$/m, "probed on the host: the kernel lets the tracer attach");
+  assert.match(good, /^ {14}systrace: no \(systrace is an OpenBSD kernel facility/m);
+  assert.match(off, /^tt-off\n {2}reachable {3}no: cannot reach tt-off over ssh .*Connection refused/);
+});
+
+test("a connection lost in the middle of a batch keeps every cell finished before it", async () => {
+  const { ns, sshd } = await testHost();
+  const inventory = writeFile("drop-host.yaml", `hosts:\n${hostEntry("tt-drop", ns)}`);
+  // Enough traced rounds that the batch is still running when the first cells have ended.
+  const spec = writeFile("long.yaml", SMALL_SPEC.replace("rounds: 3", "rounds: 20000").replace("[write, close]", "[open, write, close, open-write-close]"));
+  const results = join(dir, "results-drop");
+  const run = tracetaxAsync(["run", spec, "--hosts", inventory, "--on", "tt-drop", ...runArgs("drop")]);
+  let done = 0;
+  for (let waited = 0; done === 0 && waited < 60_000; waited += 100) {
+    await sleep(100);
+    const runs = existsSync(results) ? readdirSync(results).filter((d) => d !== "reference") : [];
+    const manifest = runs.length === 1 && existsSync(join(results, runs[0], "manifest.json")) ? readFileSync(join(results, runs[0], "manifest.json"), "utf8") : "";
+    done = manifest ? (JSON.parse(manifest) as Manifest).cells.filter((c) => c.status === "done").length : 0;
+  }
+  assert.ok(done > 0, "a first cell ended");
+  await sshd!.stop(); // sshd and every session under it: the connection is gone
+  const r = await run;
+  assert.equal(r.status, 1, r.stderr);
+  const { runDir, manifest } = manifestOf(r.stdout);
+  const finished = manifest.cells.filter((c) => c.status === "done");
+  assert.ok(finished.length >= done, "no finished cell was lost");
+  const raw = readRawCsv(join(runDir, "raw.csv"));
+  assert.equal(raw.length, finished.length * 20000, "each finished cell's rounds are in raw.csv");
+  const lost = manifest.cells.filter((c) => c.status === "failed");
+  assert.ok(lost.length > 0, "the batch was cut short");
+  for (const c of lost) assert.match(c.reason!, /not measured: the connection to tt-drop failed: |the driver ended/);
+});
+
+/**
+ * A dual-boot rig: two namespaces stand for the two personalities of one
+ * machine. The boot command (run over ssh, as a real one would be) leaves a
+ * request file; the test then "reboots": it kills the running personality's
+ * sshd with its sessions and starts the other's.
+ */
+async function dualBootRig(tag: string, secondOs: string) {
+  const one = await testHost();
+  const two = await testHost({ down: true });
+  const request = join(dir, `boot-request-${tag}`);
+  const boot = `touch ${request}`;
+  const inventory = writeFile(
+    `machine-${tag}.yaml`,
+    `hosts:\n${hostEntry(`${tag}-one`, one.ns)}${hostEntry(`${tag}-two`, two.ns)}` +
+      `machines:\n  ${tag}:\n    personalities:\n` +
+      `      one: { host: ${tag}-one, os: Linux, boot: "${boot}" }\n` +
+      `      two: { host: ${tag}-two, os: ${secondOs}, boot: "${boot}" }\n` +
+      "    switchBack: true\n    bootTimeoutSeconds: 60\n",
+  );
+  const rig = { boots: 0, up: "one" as "one" | "two", stop: false, sshd: { one: one.sshd, two: two.sshd } };
+  const watcher = (async () => {
+    while (!rig.stop) {
+      await sleep(100);
+      if (!existsSync(request)) continue;
+      unlinkSync(request);
+      rig.boots++;
+      const next = rig.up === "one" ? "two" : "one";
+      await rig.sshd[rig.up]!.stop();
+      rig.sshd[next] = await startSshd(next === "one" ? one.ns : two.ns);
+      rig.up = next;
+    }
+  })();
+  const run = async () => {
+    const r = await tracetaxAsync(["run", writeFile("small.yaml", SMALL_SPEC), "--hosts", inventory, "--on", tag, ...runArgs(tag)], 110_000);
+    rig.stop = true;
+    await watcher;
+    return r;
+  };
+  return { rig, run };
+}
+
+test("a dual-boot machine: measure the personality that is up, boot the other, verify it, measure, boot back", async () => {
+  const { rig, run } = await dualBootRig("duo", "Linux");
+  const r = await run();
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(rig.boots, 2, "booted the second personality, then back");
+  assert.equal(rig.up, "one");
+  assert.match(r.stderr, /\[duo\] booting two \(duo-two\): running the boot command of one on duo-one/);
+  assert.match(r.stderr, /\[duo\] two is up \(Linux\) after \d+ s of 60 s/);
+  const { manifest } = manifestOf(r.stdout);
+  assert.ok(manifest.cells.length > 0 && manifest.cells.every((c) => c.status === "done"), JSON.stringify(manifest.cells.filter((c) => c.status !== "done")));
+  assert.equal(manifest.hosts["duo-one"].fingerprint, manifest.hosts["duo-two"].fingerprint);
+});
+
+test("a dual-boot machine that comes up with the wrong OS is left alone; what was measured is kept", async () => {
+  const { rig, run } = await dualBootRig("wrong", "OpenBSD");
+  const r = await run();
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(rig.boots, 1, "no switching back from a machine that is not what it should be");
+  const { manifest } = manifestOf(r.stdout);
+  const one = manifest.cells.filter((c) => c.host === "wrong-one");
+  const two = manifest.cells.filter((c) => c.host === "wrong-two");
+  assert.ok(one.length > 0 && one.every((c) => c.status === "done"));
+  assert.ok(two.length > 0);
+  for (const c of two) {
+    assert.equal(c.status, "failed");
+    assert.match(c.reason!, /^wrong: after the boot command of one, wrong-two runs Linux, not OpenBSD; stopped measuring this machine$/);
+  }
+  assert.match(r.stderr, /tracetax: host wrong: after the boot command of one, wrong-two runs Linux, not OpenBSD/);
+});
