@@ -1,6 +1,6 @@
 # The README's two commands: `make run` and `make test`.
 .POSIX:
-.PHONY: all install native run test typecheck clean
+.PHONY: all install native run test typecheck bench report-example clean
 
 SPEC = experiments/zinke2009.yaml
 
@@ -22,6 +22,14 @@ typecheck: install
 
 test: install native typecheck
 	npx tsx --test test/*.test.ts
+
+# The committed example dataset, re-rendered without measuring.
+EXAMPLE = results/examples/zinke2009-local.tar.gz
+report-example: install
+	npx tracetax report $(EXAMPLE) --out report/example
+
+bench: install native
+	npx tsx bench/interception.ts
 
 clean:
 	$(MAKE) -C native clean

@@ -5,12 +5,14 @@
  * byte from /dev/zero, stat() and fstat().
  *
  *   tt-syscall -c CALL -f valid|invalid -d SCRATCH [-n ROUNDS] [-w WARMUP]
- *              [-s READY_FD -g GO_FD] [-t TRACER_PID] [-m MECHANISM] [-i]
+ *              [-s READY_FD -g GO_FD] [-t TRACER_PID] [-m MECHANISM] [-i] [-F CALL]
  *
  * MECHANISM names what the benchmark sets up on itself before measuring:
  * seccomp-allow, seccomp-errno, seccomp-trace, seccomp-notify (a filter for
  * the measured call's system calls) or sud (Syscall User Dispatch; -i makes
- * its handler inspect paths). Tracers in other processes need nothing here.
+ * its handler inspect paths). -F makes a seccomp filter select another call's
+ * system calls than the measured one, to time a call the filter lets by.
+ * Tracers in other processes need nothing here.
  *
  * Output: a calibration comment, an interception count where the benchmark
  * can see one, then "round,cycles,result" per timed round. With -s/-g the
@@ -62,7 +64,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: tt-syscall -c open|write|close|open-write-close|getppid|read|stat|fstat "
 	    "-f valid|invalid -d SCRATCH_DIR [-n ROUNDS] [-w WARMUP] "
-	    "[-s READY_FD -g GO_FD] [-t TRACER_PID] [-m MECHANISM] [-i]\n");
+	    "[-s READY_FD -g GO_FD] [-t TRACER_PID] [-m MECHANISM] [-i] [-F CALL]\n");
 	exit(2);
 }
 
@@ -242,7 +244,7 @@ filtered_syscalls(enum call call, long s[4], int *fd_syscalls)
  * (seccomp-notify), 0 otherwise; exits with a message when the kernel refuses.
  */
 static int
-install_mechanism(const char *mechanism, int inspect, enum call call, int ready_fd, int go_fd)
+install_mechanism(const char *mechanism, int inspect, enum call filtered, int ready_fd, int go_fd)
 {
 	if (mechanism == NULL)
 		return 0;
@@ -258,7 +260,7 @@ install_mechanism(const char *mechanism, int inspect, enum call call, int ready_
 		for (i = 0; i < sizeof actions / sizeof actions[0]; i++) {
 			if (strcmp(mechanism, actions[i].name) == 0) {
 				long s[4];
-				int fd_syscalls, n = filtered_syscalls(call, s, &fd_syscalls);
+				int fd_syscalls, n = filtered_syscalls(filtered, s, &fd_syscalls);
 				int protect[4] = { 1, 2, ready_fd < 0 ? 1 : ready_fd, go_fd < 0 ? 1 : go_fd };
 				int r = tt_install_filter(actions[i].action, s, n, fd_syscalls, protect);
 				if (r < 0) {
@@ -279,7 +281,7 @@ install_mechanism(const char *mechanism, int inspect, enum call call, int ready_
 		return 0;
 	}
 #endif
-	(void)inspect, (void)call, (void)ready_fd, (void)go_fd;
+	(void)inspect, (void)filtered, (void)ready_fd, (void)go_fd;
 	fprintf(stderr, "tt-syscall: mechanism %s is not available in this build\n", mechanism);
 	exit(2);
 }
@@ -321,12 +323,13 @@ main(int argc, char **argv)
 	const char *dir = NULL, *mechanism = NULL;
 	long rounds = 51, warmup = 5, tracer = 0;
 	int ready_fd = -1, go_fd = -1, have_call = 0, have_fd = 0, inspect = 0, intercepted, listener, opt, i;
+	int filtered = -1;
 	unsigned long calls0, calls1, paths0, paths1;
 	uint64_t *cycles, overhead;
 	int (*errs)[3];
 
 	memset(&b, 0, sizeof b);
-	while ((opt = getopt(argc, argv, "c:f:d:n:w:s:g:t:m:i")) != -1) {
+	while ((opt = getopt(argc, argv, "c:f:d:n:w:s:g:t:m:iF:")) != -1) {
 		switch (opt) {
 		case 'c':
 			for (i = 0; i < NCALLS; i++)
@@ -349,6 +352,13 @@ main(int argc, char **argv)
 		case 't': tracer = number(optarg, "tracer pid", 1); break;
 		case 'm': mechanism = optarg; break;
 		case 'i': inspect = 1; break;
+		case 'F':
+			for (i = 0; i < NCALLS; i++)
+				if (strcmp(optarg, call_names[i]) == 0)
+					filtered = i;
+			if (filtered < 0)
+				usage();
+			break;
 		default: usage();
 		}
 	}
@@ -373,7 +383,7 @@ main(int argc, char **argv)
 	(void)tracer;
 #endif
 	overhead = tt_timer_overhead();
-	listener = install_mechanism(mechanism, inspect, b.call, ready_fd, go_fd);
+	listener = install_mechanism(mechanism, inspect, filtered >= 0 ? (enum call)filtered : b.call, ready_fd, go_fd);
 
 	say_and_wait(ready_fd, go_fd, "ready\n");
 	/* The supervisor holds its own copy now; ours would keep notifications waiting after it leaves. */
