@@ -29,6 +29,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tracer.h"
+
 #if !defined(__linux__)
 
 int
@@ -80,7 +82,6 @@ int
 main(int argc, char **argv)
 {
 	static struct tt_inspection seen;
-	struct sigaction sa;
 	unsigned long stops = 0;
 	long options = PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL;
 	int status, opt, announced = 0, seccomp_only = 0, inspect = 0, resume;
@@ -104,12 +105,7 @@ main(int argc, char **argv)
 		options |= PTRACE_O_TRACESECCOMP;
 	resume = seccomp_only ? PTRACE_CONT : PTRACE_SYSCALL;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = request_detach; /* no SA_RESTART: waitpid returns EINTR */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	tt_on_detach_request(request_detach);
 
 	if (ptrace(PTRACE_SEIZE, tracee, 0, options) != 0) {
 		fprintf(stderr, "tt-ptrace: cannot attach to pid %ld: %s%s\n", (long)tracee, strerror(errno),

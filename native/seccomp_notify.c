@@ -21,6 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tracer.h"
+
 #if defined(__linux__)
 #include <dirent.h>
 #include <limits.h>
@@ -103,7 +105,6 @@ main(int argc, char **argv)
 	struct seccomp_notif_sizes sizes;
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
-	struct sigaction sa;
 	unsigned long stops = 0;
 	pid_t pid = 0;
 	int listener, opt, inspect = 0;
@@ -120,12 +121,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: tt-seccomp-notify -p PID [-i]\n");
 		return 2;
 	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = request_stop; /* no SA_RESTART: poll returns EINTR */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	tt_on_detach_request(request_stop);
 
 	if ((listener = take_listener(pid)) < 0)
 		return 1;

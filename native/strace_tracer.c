@@ -16,6 +16,8 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "tracer.h"
 #if defined(__linux__)
 #include <sys/prctl.h>
 #endif
@@ -32,7 +34,6 @@ request_detach(int sig)
 int
 main(int argc, char **argv)
 {
-	struct sigaction sa;
 	sigset_t stop_signals, waiting;
 	char line[512];
 	int err[2], status, attached = 0;
@@ -43,12 +44,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: tt-strace -p PID\n");
 		return 2;
 	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = request_detach; /* no SA_RESTART: blocking calls return EINTR */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	tt_on_detach_request(request_detach);
 	/* Held back until sigsuspend, so a request cannot slip in between the check and the wait. */
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGUSR1);

@@ -28,6 +28,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tracer.h"
+
 /* The clone request was SYSTR_CLONE in the first releases, STRIOCCLONE later. */
 #if !defined(STRIOCCLONE) && defined(SYSTR_CLONE)
 #define STRIOCCLONE SYSTR_CLONE
@@ -107,7 +109,6 @@ permit(int fd, const struct str_message *msg)
 int
 main(int argc, char **argv)
 {
-	struct sigaction sa;
 	struct str_message msg;
 	unsigned long stops = 0;
 	const char *self = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
@@ -132,12 +133,7 @@ main(int argc, char **argv)
 	if (tracee <= 0)
 		goto usage;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = request_detach;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	tt_on_detach_request(request_detach);
 
 	if ((dev = open("/dev/systrace", O_RDONLY)) == -1)
 		die("open /dev/systrace");
