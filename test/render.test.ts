@@ -142,6 +142,10 @@ describe("renderReport", () => {
     assert.equal(index.match(/<svg/g)?.length, 4);
   });
 
+  it("has no mechanisms section when the run measured only the paper's tracers", () => {
+    assert.doesNotMatch(index, /Interception mechanisms|id="mechanisms-/);
+  });
+
   it("writes svg, png, vl.json and csv for every figure, and links them", () => {
     for (const name of ["plain-calls", "flapping", "overhead-valid", "overhead-invalid"]) {
       for (const ext of [".svg", ".png", ".vl.json", ".csv"]) {

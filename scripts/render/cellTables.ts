@@ -50,6 +50,11 @@ export function cellStatisticsTable(rows: SummaryRow[]): Html {
 ${hostCellWarnings(rows)}`;
 }
 
+/** Traced ÷ plain median with its 95% interval, "—" for a cell without a plain cell to compare with. */
+export function ratioText(r: SummaryRow): string {
+  return r.ratio === null ? "—" : `${formatRatio(r.ratio)} (${formatInterval(r.ratio_ci_low, r.ratio_ci_high, (v) => v.toFixed(2))})`;
+}
+
 function overheadText(r: SummaryRow): Html {
   const interval = { low: r.overhead_ci_low, high: r.overhead_ci_high };
   const ci = formatInterval(interval.low, interval.high);
@@ -69,7 +74,7 @@ export function overheadTable(rows: SummaryRow[]): Html {
     overheadText(r),
     orDash(r.overhead_ns),
     formatPercent(r.overhead_percent!),
-    r.ratio === null ? "—" : `${formatRatio(r.ratio)} (${formatInterval(r.ratio_ci_low, r.ratio_ci_high, (v) => v.toFixed(2))})`,
+    ratioText(r),
     orDash(r.mann_whitney_p, formatP),
   ]);
   return table(

@@ -25,7 +25,7 @@ export interface FigurePlan {
 }
 
 /** The run's own words for cells that were not measured, or that the spec has none. */
-function whyMissing(cells: CellRecord[], want: Partial<CellKey>): string {
+export function whyMissing(cells: CellRecord[], want: Partial<CellKey>): string {
   const wanted = cells.filter((c) => matches(c, want));
   if (wanted.length === 0) return "the spec has no such cells";
   const reasons = distinct(wanted.filter((c) => c.status !== "done").map((c) => `${c.status}: ${c.reason ?? "no reason recorded"}`));
@@ -33,7 +33,7 @@ function whyMissing(cells: CellRecord[], want: Partial<CellKey>): string {
 }
 
 /** "51 rounds × 3 trials", from the manifest records of the cells drawn (summary.csv only has the pooled n). */
-function sampleSize(cells: CellRecord[], drawn: CellKey[]): string {
+export function sampleSize(cells: CellRecord[], drawn: CellKey[]): string {
   const drawnCells = cells.filter((c) => drawn.some((key) => matches(c, key)));
   return distinct(drawnCells.map((c) => `${c.rounds} rounds × ${c.trials} trials`)).join(" or ");
 }

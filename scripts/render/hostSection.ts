@@ -3,25 +3,13 @@ import { compareWithPublished } from "./comparison.ts";
 import { cellStatisticsTable, overheadTable } from "./cellTables.ts";
 import { environmentSection } from "./environment.ts";
 import { formatPercent } from "./format.ts";
-import { hostFigures, type FigurePlan } from "./hostFigures.ts";
-import { html, Html, slug, table } from "./html.ts";
+import { figureBlock } from "./figureBlock.ts";
+import { hostFigures } from "./hostFigures.ts";
+import { html, slug, table, type Html } from "./html.ts";
+import { mechanismsSection } from "./mechanismsSection.ts";
 import type { RunData } from "./runData.ts";
 import { figurePlacement } from "./selection.ts";
 import { SERIES_LABELS } from "./series.ts";
-import { writeFigure } from "./svg.ts";
-
-async function figureBlock(outDir: string, host: string, plan: FigurePlan): Promise<{ markup: Html; files: string[] }> {
-  if (!plan.spec) return { markup: html`<figure><h3>${plan.heading}</h3><figcaption>${plan.caption}</figcaption></figure>`, files: [] };
-  const written = await writeFigure(outDir, `${slug(host)}-${plan.name}`, plan.spec, plan.csv);
-  const { links } = written;
-  const markup = html`<figure>
-<h3>${plan.heading}</h3>
-${new Html(written.svg)}
-<figcaption>${plan.caption}
-<span class="files">Files: <a href="${links.svg}">SVG</a> · <a href="${links.png}">PNG</a> · <a href="${links.spec}">vega-lite spec</a> · <a href="${links.csv}">data (CSV)</a></span></figcaption>
-</figure>`;
-  return { markup, files: Object.values(links) };
-}
 
 function comparisonTable(run: RunData, host: string, placement: Placement): Html {
   const rows = compareWithPublished(host, placement, run.published, run.summary, run.manifest.cells).map((c) => [
@@ -38,12 +26,13 @@ Where the 95% interval of our overhead includes zero, there is no overhead of ou
 ${table(["descriptor", "call", "series", "ours", "published (2009)", "verdict"], rows, "comparison")}`;
 }
 
-/** One host's part of the report: its environment and warnings, the four figures, the comparison with the slides, and every cell's statistics. */
+/** One host's part of the report: its environment and warnings, the four figures, the comparison with the slides, the other interception mechanisms, and every cell's statistics. */
 export async function hostSection(run: RunData, host: string, outDir: string): Promise<{ markup: Html; files: string[] }> {
   const placement = figurePlacement(run.summary.filter((r) => r.host === host));
   const figures = [];
   for (const plan of hostFigures(run, host, placement)) figures.push(await figureBlock(outDir, host, plan));
   const rows = run.summary.filter((r) => r.host === host);
+  const mechanisms = await mechanismsSection(run, host, outDir);
   const markup = html`<section id="host-${slug(host)}">
 <h2>Host ${host}</h2>
 <h3>Environment</h3>
@@ -51,6 +40,7 @@ ${environmentSection(run.manifest.hosts[host])}
 ${figures.map((f) => f.markup)}
 <h3>Comparison with the published overheads</h3>
 ${comparisonTable(run, host, placement)}
+${mechanisms.markup}
 <h3>Statistics per cell</h3>
 <p>Every measured cell, all trials pooled; from <code>summary.csv</code>. The interval of the median is distribution-free
 (order statistics); the spread between trials is the MAD of the trials' medians, the MAD within trials the median
@@ -61,5 +51,5 @@ ${cellStatisticsTable(rows)}
 intervals, and the two-sided p of a Mann-Whitney U test that the traced and plain rounds come from one distribution.</p>
 ${overheadTable(rows)}
 </section>`;
-  return { markup, files: figures.flatMap((f) => f.files) };
+  return { markup, files: [...figures, mechanisms].flatMap((f) => f.files) };
 }

@@ -8,7 +8,8 @@ import { factsTable, html, slug, type Html } from "./html.ts";
 import { page } from "./page.ts";
 import { methodologySection, studySection } from "./prose.ts";
 import { referenceDirFor } from "./reference.ts";
-import { hostsOf, readRun } from "./runData.ts";
+import { mechanismsAnchor, measuresMechanisms } from "./mechanismsSection.ts";
+import { hostsOf, readRun, type RunData } from "./runData.ts";
 
 function runHeader(manifest: Manifest): Html {
   const { tool, spec } = manifest;
@@ -25,10 +26,18 @@ ${factsTable([
 </header>`;
 }
 
-function contents(hosts: string[]): Html {
+/** A host's entry in the contents, with its mechanisms section where it has one. */
+function hostEntry(run: RunData, host: string): Html {
+  const mechanisms = measuresMechanisms(run.summary.filter((r) => r.host === host))
+    ? html`<ul><li><a href="#${mechanismsAnchor(host)}">Interception mechanisms</a></li></ul>`
+    : html``;
+  return html`<li><a href="#host-${slug(host)}">Host ${host}</a>${mechanisms}</li>\n`;
+}
+
+function contents(run: RunData, hosts: string[]): Html {
   return html`<nav><ul>
 <li><a href="#study">The study</a></li>
-${hosts.map((h) => html`<li><a href="#host-${slug(h)}">Host ${h}</a></li>\n`)}<li><a href="#methodology">Methodology</a></li>
+${hosts.map((h) => hostEntry(run, h))}<li><a href="#methodology">Methodology</a></li>
 <li><a href="#not-measured">What was not measured, and why</a></li>
 <li><a href="#cells">Cells</a></li>
 </ul></nav>`;
@@ -53,7 +62,7 @@ export async function renderReport(
   for (const host of hosts) sections.push(await hostSection(run, host, outDir));
 
   const body = html`${runHeader(manifest)}
-${contents(hosts)}
+${contents(run, hosts)}
 <main>
 ${studySection(manifest)}
 ${sections.map((s) => s.markup)}

@@ -3,7 +3,7 @@ import type { SummaryRow } from "../../results/summaryCsv.ts";
 import { CALLS, type Call, type Tracer } from "../../spec/vocabulary.ts";
 import { tracerColour } from "../palette.ts";
 import { errorBarLayer } from "./errorBar.ts";
-import { FIGURE_CONFIG } from "./style.ts";
+import { FIGURE_CONFIG, MECHANISM_LEGEND } from "./style.ts";
 
 /** One bar: a traced cell's overhead, with its interval only where both ends can stand on a log axis. */
 interface MechanismBar {
@@ -34,8 +34,8 @@ function mechanismBars(rows: SummaryRow[]): MechanismBar[] {
 
 /**
  * Overhead of every mechanism per call, grouped bars in the tracers' order.
- * The axis is logarithmic: the mechanisms' overheads span from tens of
- * cycles (a seccomp filter) to a hundred thousand (strace).
+ * The axis is logarithmic: a filter in the kernel and a tracer process
+ * differ by orders of magnitude.
  */
 export function mechanismOverheadSpec(rows: SummaryRow[], tracers: Tracer[], title: string): TopLevelSpec {
   // One axis title in every layer (see errorBarLayer).
@@ -54,8 +54,14 @@ export function mechanismOverheadSpec(rows: SummaryRow[], tracers: Tracer[], tit
       {
         mark: "bar",
         encoding: {
-          y: { field: "overhead_cycles", type: "quantitative", title: "overhead (cycles)", scale: { type: "log" }, axis },
-          color: { field: "tracer", type: "nominal", title: "tracer", scale: { domain: tracers, range: tracers.map(tracerColour) } },
+          y: { field: "overhead_cycles", type: "quantitative", title: "overhead (cycles)", scale: { type: "log" }, stack: null, axis },
+          color: {
+            field: "tracer",
+            type: "nominal",
+            title: "tracer",
+            scale: { domain: tracers, range: tracers.map(tracerColour) },
+            legend: MECHANISM_LEGEND,
+          },
         },
       },
       errorBarLayer("ci_low", "ci_high", "overhead", axis.title),

@@ -16,3 +16,6 @@ export const FIGURE_CONFIG: Config = {
   title: { fontSize: 13, anchor: "start", offset: 12 },
   view: { stroke: "#d0d0d0" },
 };
+
+/** A legend of one entry per tracer is too long for the top: a column beside the plot, names in full. */
+export const MECHANISM_LEGEND = { orient: "right", labelLimit: 320 } as const;
