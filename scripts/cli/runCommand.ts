@@ -3,11 +3,13 @@ import type { Command } from "commander";
 import { ProgressDisplay } from "../run/progress.ts";
 import { REPO_DIR, runExperiment } from "../run/runExperiment.ts";
 import { hostList, positiveInteger } from "./options.ts";
+import { isMacroSpec } from "../macro/macroSpec.ts";
+import { runMacroCommand } from "./macroRunCommand.ts";
 
 export function addRunCommand(program: Command): void {
   program
     .command("run")
-    .description("measure a spec's cells, then analyse and write the report")
+    .description("measure a spec's cells (or a macrobenchmark spec's workloads), then analyse and write the report")
     .argument("<spec>", "experiment spec (YAML)")
     .option("--hosts <file>", "host inventory (YAML) naming lab hosts and dual-boot machines")
     .option("--on <hosts>", "comma-separated hosts instead of the spec's", hostList)
@@ -19,6 +21,7 @@ export function addRunCommand(program: Command): void {
     .option("--no-report", "measure only: skip analysis and report")
     .option("--quiet", "print only the final paths")
     .action(async (specPath: string, o) => {
+      if (isMacroSpec(specPath)) return runMacroCommand(specPath, o);
       // Ctrl-C stops measuring cleanly: the driver ends its processes, the manifest says where it
       // stopped. A second one quits at once. (Listeners stay on: with none left, execa's exit hook
       // would re-raise the signal and end the process before the manifest is written.)

@@ -9,6 +9,7 @@ import { page } from "./page.ts";
 import { methodologySection, studySection } from "./prose.ts";
 import { referenceDirFor } from "./reference.ts";
 import { mechanismsAnchor, measuresMechanisms } from "./mechanismsSection.ts";
+import { isMacroRun, renderMacroReport } from "./macroReport.ts";
 import { hostsOf, readRun, type RunData } from "./runData.ts";
 
 function runHeader(manifest: Manifest): Html {
@@ -53,6 +54,7 @@ export async function renderReport(
   outDir: string,
   options: { referenceDir?: string } = {},
 ): Promise<{ indexPath: string; figureFiles: string[] }> {
+  if (isMacroRun(runDir)) return renderMacroReport(runDir, outDir);
   const run = readRun(runDir, options.referenceDir ?? referenceDirFor(runDir));
   const { manifest } = run;
   mkdirSync(join(outDir, "figures"), { recursive: true });

@@ -3,9 +3,9 @@ import { CALLS, FDS, PLACEMENTS, canonicalTracer, parseTracer } from "./vocabula
 
 // Messages say what was expected and what was found; load.ts adds file:line:col and the field path.
 
-const shown = (input: unknown) => (input === undefined ? "nothing" : JSON.stringify(input));
+export const shown = (input: unknown) => (input === undefined ? "nothing" : JSON.stringify(input));
 
-function oneOf<const T extends readonly [string, ...string[]]>(what: string, names: T) {
+export function oneOf<const T extends readonly [string, ...string[]]>(what: string, names: T) {
   return z.enum(names, {
     error: (iss) =>
       typeof iss.input === "string"
@@ -14,13 +14,13 @@ function oneOf<const T extends readonly [string, ...string[]]>(what: string, nam
   });
 }
 
-function listOf<T extends z.ZodType>(what: string, item: T) {
+export function listOf<T extends z.ZodType>(what: string, item: T) {
   return z
     .array(item, { error: (iss) => `expected a list of ${what}s, got ${shown(iss.input)}` })
     .min(1, { error: `expected at least one ${what}` });
 }
 
-function integerAtLeast(min: number) {
+export function integerAtLeast(min: number) {
   const expected = `expected an integer >= ${min}`;
   return z
     .number({ error: (iss) => `${expected}, got ${shown(iss.input)}` })
@@ -28,7 +28,7 @@ function integerAtLeast(min: number) {
     .min(min, { error: (iss) => `${expected}, got ${shown(iss.input)}` });
 }
 
-const text = (what: string) => z.string({ error: (iss) => `expected ${what} (text), got ${shown(iss.input)}` });
+export const text = (what: string) => z.string({ error: (iss) => `expected ${what} (text), got ${shown(iss.input)}` });
 
 /** "mechanism[:handler]", stored in its canonical spelling. */
 const tracerName = text("a tracer name").transform((name, ctx) => {

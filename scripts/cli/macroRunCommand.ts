@@ -1,0 +1,19 @@
+import { resolve } from "node:path";
+import { InputError } from "../inputError.ts";
+import { runMacro } from "../macro/runMacro.ts";
+
+/** `tracetax run` of a macrobenchmark spec ("kind: macro"): measured on this machine only. */
+export async function runMacroCommand(
+  specPath: string,
+  o: { on?: string[]; hosts?: string; rounds?: number; trials?: number; resume?: string; results: string; reportRoot: string; report: boolean },
+): Promise<void> {
+  const unsupported = [o.on && "--on", o.hosts && "--hosts", o.rounds && "--rounds", o.trials && "--trials", o.resume && "--resume"].filter(Boolean);
+  if (unsupported.length > 0) throw new InputError(`${specPath}: a macrobenchmark spec runs on this machine only; ${unsupported.join(", ")} do not apply`);
+  const outcome = await runMacro({ specPath, resultsRoot: resolve(o.results), reportRoot: resolve(o.reportRoot), report: o.report });
+  console.log(`results: ${outcome.runDir}`);
+  if (outcome.reportIndex) console.log(`report: ${outcome.reportIndex}`);
+  if (outcome.failedRuns > 0) {
+    console.error(`tracetax: ${outcome.failedRuns} run(s) failed or timed out; see macro.csv`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,100 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
+import { median, medianAbsoluteDeviation } from "simple-statistics";
+import { writeFileAtomic } from "../results/atomicWrite.ts";
+
+export const MACRO_CSV = "macro.csv";
+export const MACRO_SUMMARY_CSV = "macro-summary.csv";
+
+/**
+ * One run of one workload under one mechanism. exit is the workload's exit
+ * status, "signal N" or "timeout"; stops counts the ptrace syscall stops;
+ * the request columns are the load client's, for the server workload only.
+ */
+export interface MacroRow {
+  workload: string;
+  mechanism: string;
+  run: number;
+  real_s: number;
+  user_s: number;
+  sys_s: number;
+  exit: string;
+  stops: number | null;
+  requests: number | null;
+  errors: number | null;
+  rps: number | null;
+  p50_us: number | null;
+  p99_us: number | null;
+}
+
+const COLUMNS: (keyof MacroRow)[] = ["workload", "mechanism", "run", "real_s", "user_s", "sys_s", "exit", "stops", "requests", "errors", "rps", "p50_us", "p99_us"];
+const TEXT_COLUMNS = new Set<keyof MacroRow>(["workload", "mechanism", "exit"]);
+
+export function writeMacroCsv(dir: string, rows: MacroRow[]): void {
+  writeFileAtomic(join(dir, MACRO_CSV), stringify(rows, { header: true, columns: COLUMNS }));
+}
+
+export function readMacroCsv(dir: string): MacroRow[] {
+  const records: Record<string, string>[] = parse(readFileSync(join(dir, MACRO_CSV)), { columns: true, skip_empty_lines: true });
+  return records.map((r) => {
+    const row: Record<string, unknown> = {};
+    for (const c of COLUMNS) row[c] = TEXT_COLUMNS.has(c) ? r[c] : r[c] === "" ? null : Number(r[c]);
+    return row as unknown as MacroRow;
+  });
+}
+
+/** A run counts when the workload exited 0 and, for the server, every request was answered. */
+export function runSucceeded(row: MacroRow): boolean {
+  return row.exit === "0" && !row.errors;
+}
+
+/** Median and spread (median absolute deviation) per workload × mechanism, over the runs that succeeded. */
+export interface MacroSummaryRow {
+  workload: string;
+  mechanism: string;
+  runs: number;
+  failed: number;
+  real_median: number | null;
+  real_mad: number | null;
+  user_median: number | null;
+  user_mad: number | null;
+  sys_median: number | null;
+  sys_mad: number | null;
+  rps_median: number | null;
+  rps_mad: number | null;
+  p50_us_median: number | null;
+  p99_us_median: number | null;
+}
+
+export function summarizeMacro(rows: MacroRow[]): MacroSummaryRow[] {
+  const groups = new Map<string, MacroRow[]>();
+  for (const r of rows) groups.set(`${r.workload}\t${r.mechanism}`, [...(groups.get(`${r.workload}\t${r.mechanism}`) ?? []), r]);
+  return [...groups.values()].map((group) => {
+    const ok = group.filter(runSucceeded);
+    const values = (pick: (r: MacroRow) => number | null) => ok.map(pick).filter((v): v is number => v !== null);
+    const mid = (pick: (r: MacroRow) => number | null) => (values(pick).length ? median(values(pick)) : null);
+    const mad = (pick: (r: MacroRow) => number | null) => (values(pick).length ? medianAbsoluteDeviation(values(pick)) : null);
+    return {
+      workload: group[0].workload,
+      mechanism: group[0].mechanism,
+      runs: group.length,
+      failed: group.length - ok.length,
+      real_median: mid((r) => r.real_s),
+      real_mad: mad((r) => r.real_s),
+      user_median: mid((r) => r.user_s),
+      user_mad: mad((r) => r.user_s),
+      sys_median: mid((r) => r.sys_s),
+      sys_mad: mad((r) => r.sys_s),
+      rps_median: mid((r) => r.rps),
+      rps_mad: mad((r) => r.rps),
+      p50_us_median: mid((r) => r.p50_us),
+      p99_us_median: mid((r) => r.p99_us),
+    };
+  });
+}
+
+export function writeMacroSummary(dir: string, rows: MacroSummaryRow[]): void {
+  writeFileAtomic(join(dir, MACRO_SUMMARY_CSV), stringify(rows, { header: true, columns: Object.keys(rows[0] ?? { workload: "" }) }));
+}

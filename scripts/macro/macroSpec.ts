@@ -1,0 +1,80 @@
+import { parse } from "yaml";
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { loadYaml, type LoadedYaml } from "../spec/load.ts";
+import { integerAtLeast, listOf, oneOf, specSchema } from "../spec/schema.ts";
+
+// A macrobenchmark spec ("kind: macro"): whole programs timed under an
+// interception mechanism, beside the microbenchmark cells of the other specs.
+
+export const MACRO_MECHANISMS = ["none", "ptrace", "strace"] as const;
+export type MacroMechanism = (typeof MACRO_MECHANISMS)[number];
+export const SERVER_MODES = ["keepalive", "close"] as const;
+export type ServerMode = (typeof SERVER_MODES)[number];
+export const CONTENT_KINDS = ["text", "random", "zeros"] as const;
+export type ContentKind = (typeof CONTENT_KINDS)[number];
+
+const findWorkload = z.strictObject({
+  type: z.literal("find"),
+  files: integerAtLeast(1),
+  dirs: integerAtLeast(0),
+  maxFileBytes: integerAtLeast(0).default(4096),
+  seed: integerAtLeast(0),
+});
+
+const gzipWorkload = z.strictObject({
+  type: z.literal("gzip"),
+  bytes: integerAtLeast(1),
+  content: oneOf("content kind", CONTENT_KINDS),
+  seed: integerAtLeast(0),
+});
+
+const serverWorkload = z.strictObject({
+  type: z.literal("server"),
+  requests: integerAtLeast(1),
+  concurrency: integerAtLeast(1).max(256, { error: "expected at most 256 (threads of tt-load)" }),
+  modes: listOf("mode", oneOf("mode", SERVER_MODES)),
+});
+
+const workload = z.discriminatedUnion("type", [findWorkload, gzipWorkload, serverWorkload], {
+  error: (iss) => `expected a workload with type find, gzip or server, got ${JSON.stringify(iss.input ?? null)}`,
+});
+
+export const macroSpecSchema = z
+  .strictObject({
+    kind: z.literal("macro"),
+    name: specSchema.shape.name,
+    title: specSchema.shape.title,
+    source: specSchema.shape.source,
+    mechanisms: listOf("mechanism", oneOf("mechanism", MACRO_MECHANISMS)),
+    repetitions: integerAtLeast(1),
+    timeoutSeconds: integerAtLeast(1).default(120),
+    workloads: listOf("workload", workload),
+  })
+  .superRefine((spec, ctx) => {
+    // Rows are keyed by workload type (and server mode), so each type appears once.
+    spec.workloads.forEach((w, i) => {
+      if (spec.workloads.findIndex((o) => o.type === w.type) !== i) {
+        ctx.addIssue({ code: "custom", path: ["workloads", i, "type"], message: `a second ${w.type} workload (each type once)` });
+      }
+    });
+  });
+
+export type MacroSpec = z.infer<typeof macroSpecSchema>;
+export type FindWorkload = z.infer<typeof findWorkload>;
+export type GzipWorkload = z.infer<typeof gzipWorkload>;
+export type ServerWorkload = z.infer<typeof serverWorkload>;
+
+export function loadMacroSpec(path: string): LoadedYaml<MacroSpec> {
+  return loadYaml(path, macroSpecSchema);
+}
+
+/** Whether a spec file asks for macrobenchmarks; anything unreadable is left to the loader that reports it. */
+export function isMacroSpec(path: string): boolean {
+  try {
+    const value: unknown = parse(readFileSync(path, "utf8"));
+    return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "macro";
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,68 @@
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parse } from "csv-parse/sync";
+import { MACRO_CSV, MACRO_SUMMARY_CSV, type MacroSummaryRow } from "../macro/macroCsv.ts";
+import type { MacroManifest } from "../macro/runMacro.ts";
+import { writeFileAtomic } from "../results/atomicWrite.ts";
+import { readManifest } from "../results/runDir.ts";
+import { environmentSection } from "./environment.ts";
+import { figureBlock } from "./figureBlock.ts";
+import { factsTable, html, table } from "./html.ts";
+import { page } from "./page.ts";
+import { hasProvosWorkloads, provosTable } from "./provosTable.ts";
+import { serverFigure } from "./serverFigure.ts";
+import { REFERENCE_DIR } from "../results/referenceDir.ts";
+
+/** A run directory made from a macrobenchmark spec. */
+export function isMacroRun(runDir: string): boolean {
+  return existsSync(join(runDir, MACRO_CSV));
+}
+
+function readSummary(runDir: string): MacroSummaryRow[] {
+  const records: Record<string, string>[] = parse(readFileSync(join(runDir, MACRO_SUMMARY_CSV)), { columns: true, skip_empty_lines: true });
+  return records.map((r) => {
+    const row: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(r)) row[k] = k === "workload" || k === "mechanism" ? v : v === "" ? null : Number(v);
+    return row as unknown as MacroSummaryRow;
+  });
+}
+
+const num = (v: number | null) => (v === null ? "—" : v.toPrecision(4));
+
+/** The report of a macrobenchmark run: frame 14 beside Provos' numbers and the server figure, each where its data exist. */
+export async function renderMacroReport(runDir: string, outDir: string): Promise<{ indexPath: string; figureFiles: string[] }> {
+  const manifest = readManifest(runDir) as unknown as MacroManifest;
+  const summary = readSummary(runDir);
+  const own = join(runDir, "reference");
+  const referenceDir = existsSync(join(own, "provos2002.csv")) ? own : REFERENCE_DIR;
+  mkdirSync(join(outDir, "figures"), { recursive: true });
+  const plan = serverFigure(summary);
+  const figure = plan ? await figureBlock(outDir, Object.keys(manifest.hosts)[0] ?? "local", plan) : null;
+  const hosts = Object.values(manifest.hosts);
+  const body = html`<header>
+<h1>Macrobenchmarks: what interception costs whole programs</h1>
+${factsTable([
+  ["run", manifest.runId],
+  ["spec", `${manifest.spec.path} (sha256 ${manifest.spec.sha256})`],
+  ["repetitions", manifest.settings.repetitions],
+  ["state", manifest.state],
+])}
+</header>
+<main>
+${hasProvosWorkloads(summary) ? html`<section id="provos2002"><h2>Provos 2002 (frame 14)</h2>${provosTable(summary, referenceDir)}</section>` : html``}
+${figure ? html`<section id="server"><h2>Traced network server</h2>${figure.markup}</section>` : html``}
+<section id="summary">
+<h2>Every workload and mechanism</h2>
+<p>From <code>macro-summary.csv</code>: medians and median absolute deviations over the runs that succeeded; seconds, requests per second, µs.</p>
+${table(
+  ["workload", "mechanism", "runs", "failed", "real", "± MAD", "user", "sys", "requests/s", "± MAD", "p50 µs", "p99 µs"],
+  summary.map((r) => [r.workload, r.mechanism, r.runs, r.failed, num(r.real_median), num(r.real_mad), num(r.user_median), num(r.sys_median), num(r.rps_median), num(r.rps_mad), num(r.p50_us_median), num(r.p99_us_median)]),
+  "numbers",
+)}
+</section>
+${hosts.map((h) => html`<section><h2>Host ${h.name}</h2>${environmentSection(h)}</section>`)}
+</main>`;
+  const indexPath = resolve(outDir, "index.html");
+  writeFileAtomic(indexPath, page(`tracetax macrobenchmarks ${manifest.runId}`, body));
+  return { indexPath, figureFiles: (figure?.files ?? []).map((f) => resolve(outDir, f)) };
+}
