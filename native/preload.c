@@ -1,9 +1,11 @@
 /*
  * tt-preload.so: the paper's second approach to interception, a modified
  * system library (LD_PRELOAD). It interposes libc's functions for the
- * measured calls and passes each on to the real one; with
- * TT_PRELOAD_HANDLER=inspect it first checks open()'s path by the policy.
- * The counters let the benchmark report what was intercepted.
+ * measured calls, and for the socket calls of the server macrobenchmark
+ * (accept, recv, send; read, write and close are shared), and passes each
+ * on to the real one; with TT_PRELOAD_HANDLER=inspect it first checks
+ * open()'s path by the policy. The counters let the benchmark report what
+ * was intercepted; under tt-macro each process reports its count at exit.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -11,10 +13,12 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "count_report.h"
 #include "policy.h"
 
 unsigned long tt_preload_calls, tt_preload_paths;
@@ -28,6 +32,12 @@ static int (*real_close)(int);
 static pid_t (*real_getppid)(void);
 static int (*real_stat)(const char *, struct stat *);
 static int (*real_fstat)(int, struct stat *);
+static int (*real_accept)(int, struct sockaddr *, socklen_t *);
+static int (*real_accept4)(int, struct sockaddr *, socklen_t *, int);
+static ssize_t (*real_recv)(int, void *, size_t, int);
+static ssize_t (*real_recvfrom)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
+static ssize_t (*real_send)(int, const void *, size_t, int);
+static ssize_t (*real_sendto)(int, const void *, size_t, int, const struct sockaddr *, socklen_t);
 
 /* Resolve everything once at load time: a lookup per call would be a cost of its own. */
 __attribute__((constructor)) static void
@@ -44,6 +54,19 @@ resolve(void)
 	*(void **)&real_getppid = dlsym(RTLD_NEXT, "getppid");
 	*(void **)&real_stat = dlsym(RTLD_NEXT, "stat");
 	*(void **)&real_fstat = dlsym(RTLD_NEXT, "fstat");
+	*(void **)&real_accept = dlsym(RTLD_NEXT, "accept");
+	*(void **)&real_accept4 = dlsym(RTLD_NEXT, "accept4");
+	*(void **)&real_recv = dlsym(RTLD_NEXT, "recv");
+	*(void **)&real_recvfrom = dlsym(RTLD_NEXT, "recvfrom");
+	*(void **)&real_send = dlsym(RTLD_NEXT, "send");
+	*(void **)&real_sendto = dlsym(RTLD_NEXT, "sendto");
+	tt_count_file_from_env();
+}
+
+__attribute__((destructor)) static void
+report(void)
+{
+	tt_report_count(tt_preload_calls);
 }
 
 static void
@@ -132,4 +155,46 @@ fstat(int fd, struct stat *st)
 {
 	tt_preload_calls++;
 	return real_fstat(fd, st);
+}
+
+int
+accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	tt_preload_calls++;
+	return real_accept(fd, addr, len);
+}
+
+int
+accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
+{
+	tt_preload_calls++;
+	return real_accept4(fd, addr, len, flags);
+}
+
+ssize_t
+recv(int fd, void *buf, size_t n, int flags)
+{
+	tt_preload_calls++;
+	return real_recv(fd, buf, n, flags);
+}
+
+ssize_t
+recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *addr, socklen_t *len)
+{
+	tt_preload_calls++;
+	return real_recvfrom(fd, buf, n, flags, addr, len);
+}
+
+ssize_t
+send(int fd, const void *buf, size_t n, int flags)
+{
+	tt_preload_calls++;
+	return real_send(fd, buf, n, flags);
+}
+
+ssize_t
+sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *addr, socklen_t len)
+{
+	tt_preload_calls++;
+	return real_sendto(fd, buf, n, flags, addr, len);
 }

@@ -6,12 +6,15 @@
  * benchmark (pidfd_getfd) and answers each one CONTINUE, until SIGUSR1,
  * SIGTERM or SIGINT.
  *
- *   tt-seccomp-notify -p PID [-i]
+ *   tt-seccomp-notify -p PID [-i] [-w SECONDS]
  *
  * -i (inspect handler): read the call's path argument out of the benchmark
- * and judge it by the policy before answering. Prints "attached", then after
- * the signal "stops N paths M last=PATH". If this process dies, the listener
- * closes and the kernel fails the waiting calls (ENOSYS): nothing hangs.
+ * and judge it by the policy before answering. -w: the filter may not be
+ * installed yet (tt-macro starts its supervisor beside the workload): look
+ * for the listener for up to SECONDS. Prints "attached", then after the
+ * signal, or once every process under the filter has gone, "stops N paths M
+ * last=PATH". If this process dies, the listener closes and the kernel fails
+ * the waiting calls (ENOSYS): nothing hangs.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -80,7 +83,7 @@ find_listener(pid_t pid)
 }
 
 static int
-take_listener(pid_t pid)
+take_listener(pid_t pid, long wait_ms)
 {
 	int pidfd, remote, listener;
 
@@ -88,7 +91,9 @@ take_listener(pid_t pid)
 		fprintf(stderr, "tt-seccomp-notify: pidfd_open(%ld): %s\n", (long)pid, strerror(errno));
 		return -1;
 	}
-	if ((remote = find_listener(pid)) < 0) {
+	while ((remote = find_listener(pid)) < 0 && wait_ms-- > 0 && !stop_requested)
+		usleep(1000);
+	if (remote < 0) {
 		fprintf(stderr, "tt-seccomp-notify: pid %ld holds no seccomp listener (is its filter installed?)\n", (long)pid);
 		return -1;
 	}
@@ -107,23 +112,26 @@ main(int argc, char **argv)
 	struct seccomp_notif_resp *resp;
 	unsigned long stops = 0;
 	pid_t pid = 0;
+	long wait_ms = 0;
 	int listener, opt, inspect = 0;
 
-	while ((opt = getopt(argc, argv, "p:i")) != -1) {
+	while ((opt = getopt(argc, argv, "p:iw:")) != -1) {
 		if (opt == 'p')
 			pid = (pid_t)atol(optarg);
 		else if (opt == 'i')
 			inspect = 1;
+		else if (opt == 'w')
+			wait_ms = atol(optarg) * 1000;
 		else
 			pid = -1;
 	}
 	if (pid <= 0) {
-		fprintf(stderr, "usage: tt-seccomp-notify -p PID [-i]\n");
+		fprintf(stderr, "usage: tt-seccomp-notify -p PID [-i] [-w SECONDS]\n");
 		return 2;
 	}
 	tt_on_detach_request(request_stop);
 
-	if ((listener = take_listener(pid)) < 0)
+	if ((listener = take_listener(pid, wait_ms)) < 0)
 		return 1;
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0) {
 		fprintf(stderr, "tt-seccomp-notify: SECCOMP_GET_NOTIF_SIZES: %s\n", strerror(errno));

@@ -12,6 +12,7 @@
 #if defined(__linux__) && defined(__x86_64__) && defined(PR_SET_SYSCALL_USER_DISPATCH)
 #define TT_HAVE_SUD 1
 
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -52,6 +53,79 @@ static volatile char tt_sud_selector = SYSCALL_DISPATCH_FILTER_ALLOW;
 static volatile unsigned long tt_sud_calls, tt_sud_paths;
 static int tt_sud_inspect;
 
+/* The kernel's struct sigaction for rt_sigaction, which takes a restorer. */
+struct tt_kernel_sigaction {
+	void (*handler)(int, siginfo_t *, void *);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
+/*
+ * The calls a handler cannot simply perform for its caller, met when a whole
+ * program runs under dispatch (tt-macro): returns 1 with the result in
+ * r[REG_RAX] when it handled the call. rt_sigreturn of the program's own
+ * handlers goes back through our restorer with the caller's stack; the signal
+ * mask lives in the frame this handler returns through; SIGSYS stays
+ * unblocked, in that mask and in the masks of the program's handlers (a
+ * blocked SIGSYS kills), and stays ours; vfork becomes fork, since a child
+ * sharing this stack would tear the frame; clone onto a new stack (threads,
+ * posix_spawn) would return into this handler on a stack without its frame,
+ * so it fails with ENOSYS.
+ */
+static int
+tt_sud_special_call(long nr, greg_t *r, ucontext_t *uc)
+{
+	const uint64_t sigsys = 1ULL << (SIGSYS - 1);
+	uint64_t *mask = (uint64_t *)&uc->uc_sigmask, old = *mask, set;
+	struct tt_kernel_sigaction act;
+
+	switch (nr) {
+	case SYS_rt_sigreturn:
+		r[REG_RIP] = (greg_t)tt_sud_restorer;
+		return 1;
+	case SYS_rt_sigprocmask:
+		if (r[REG_RDI] != SIG_BLOCK && r[REG_RDI] != SIG_UNBLOCK && r[REG_RDI] != SIG_SETMASK) {
+			r[REG_RAX] = -EINVAL;
+			return 1;
+		}
+		if (r[REG_RSI] != 0) {
+			set = *(const uint64_t *)r[REG_RSI];
+			*mask = r[REG_RDI] == SIG_BLOCK ? old | set : r[REG_RDI] == SIG_UNBLOCK ? old & ~set : set;
+			*mask &= ~sigsys;
+		}
+		if (r[REG_RDX] != 0)
+			*(uint64_t *)r[REG_RDX] = old;
+		r[REG_RAX] = 0;
+		return 1;
+	case SYS_rt_sigaction:
+		if (r[REG_RSI] == 0)
+			return 0;
+		if (r[REG_RDI] == SIGSYS) {
+			r[REG_RAX] = -EINVAL;
+			return 1;
+		}
+		memcpy(&act, (const void *)r[REG_RSI], sizeof act);
+		act.mask &= ~sigsys;
+		r[REG_RAX] = tt_sud_syscall6(SYS_rt_sigaction, r[REG_RDI], (long)&act, r[REG_RDX], r[REG_R10], 0, 0);
+		return 1;
+	case SYS_vfork:
+		r[REG_RAX] = tt_sud_syscall6(SYS_fork, 0, 0, 0, 0, 0, 0);
+		return 1;
+	case SYS_clone:
+		if (r[REG_RSI] == 0)
+			return 0;
+		r[REG_RAX] = -ENOSYS;
+		return 1;
+#if defined(SYS_clone3)
+	case SYS_clone3:
+		r[REG_RAX] = -ENOSYS; /* glibc then falls back to clone */
+		return 1;
+#endif
+	}
+	return 0;
+}
+
 static void
 tt_sud_handler(int sig, siginfo_t *info, void *context)
 {
@@ -60,18 +134,12 @@ tt_sud_handler(int sig, siginfo_t *info, void *context)
 
 	(void)sig;
 	tt_sud_calls++;
+	if (tt_sud_special_call(nr, r, context))
+		return;
 	if (tt_sud_inspect && nr == SYS_openat && tt_policy_allows((const char *)r[REG_RSI]))
 		tt_sud_paths++;
 	r[REG_RAX] = tt_sud_syscall6(nr, r[REG_RDI], r[REG_RSI], r[REG_RDX], r[REG_R10], r[REG_R8], r[REG_R9]);
 }
-
-/* The kernel's struct sigaction for rt_sigaction, which takes a restorer. */
-struct tt_kernel_sigaction {
-	void (*handler)(int, siginfo_t *, void *);
-	unsigned long flags;
-	void (*restorer)(void);
-	uint64_t mask;
-};
 
 #define TT_SA_RESTORER 0x04000000
 
@@ -83,7 +151,7 @@ tt_sud_install(int inspect)
 	tt_sud_inspect = inspect;
 	memset(&sa, 0, sizeof sa);
 	sa.handler = tt_sud_handler;
-	sa.flags = SA_SIGINFO | TT_SA_RESTORER;
+	sa.flags = SA_SIGINFO | SA_NODEFER | TT_SA_RESTORER; /* a handler of the program may run inside ours and make calls */
 	sa.restorer = tt_sud_restorer;
 	if (syscall(SYS_rt_sigaction, SIGSYS, &sa, NULL, sizeof sa.mask) != 0)
 		return -1;

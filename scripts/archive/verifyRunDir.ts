@@ -6,13 +6,15 @@ import type { CellRecord, Manifest } from "../results/manifest.ts";
 import { rawHeader, readRawCsv, type RawRow } from "../results/rawCsv.ts";
 import { readManifest, runPaths } from "../results/runDir.ts";
 import { formatSummaryCsv } from "../results/summaryCsv.ts";
+import type { MacroManifest } from "../macro/runMacro.ts";
 import { checkManifestFormat } from "./manifestFormat.ts";
+import { verifyMacroRunDir } from "./verifyMacroRunDir.ts";
 
 export interface RunDirVerification {
   /** One line per problem, naming the file (and cell) it is about. */
   problems: string[];
-  doneCells: number;
-  rawRows: number;
+  /** What was checked, for the line that says it agreed. */
+  verified: string;
 }
 
 /** A done cell holds every round of every trial exactly once, and nothing else. */
@@ -69,24 +71,25 @@ export function verifyRunDir(dir: string): RunDirVerification {
     manifest = readManifest(dir);
   } catch (err) {
     if (!existsSync(paths.manifest)) throw err;
-    return { problems: [(err as Error).message], doneCells: 0, rawRows: 0 };
+    return { problems: [(err as Error).message], verified: "" };
   }
   checkManifestFormat(manifest, paths.manifest);
-  if (!Array.isArray(manifest.cells)) return { problems: ["manifest.json: no list of cells"], doneCells: 0, rawRows: 0 };
+  if ((manifest as { kind?: string }).kind === "macro") return verifyMacroRunDir(dir, manifest as unknown as MacroManifest);
+  if (!Array.isArray(manifest.cells)) return { problems: ["manifest.json: no list of cells"], verified: "" };
   const doneCells = manifest.cells.filter((c) => c.status === "done").length;
 
-  if (!existsSync(paths.raw)) return { problems: ["raw.csv: missing"], doneCells, rawRows: 0 };
+  if (!existsSync(paths.raw)) return { problems: ["raw.csv: missing"], verified: "" };
   if (!readFileSync(paths.raw, "utf8").startsWith(rawHeader())) {
-    return { problems: [`raw.csv: the first line is not the header ${rawHeader().trim()}`], doneCells, rawRows: 0 };
+    return { problems: [`raw.csv: the first line is not the header ${rawHeader().trim()}`], verified: "" };
   }
   let raw: RawRow[];
   try {
     raw = readRawCsv(paths.raw);
   } catch (err) {
-    return { problems: [`raw.csv: not valid CSV: ${(err as Error).message}`], doneCells, rawRows: 0 };
+    return { problems: [`raw.csv: not valid CSV: ${(err as Error).message}`], verified: "" };
   }
   const problems = rawRowProblems(manifest.cells, raw);
   const summary = summaryProblem(paths.summary, manifest, raw);
   if (summary) problems.push(summary);
-  return { problems, doneCells, rawRows: raw.length };
+  return { problems, verified: `${doneCells} done cells, ${raw.length} rows in raw.csv, summary.csv recomputed` };
 }

@@ -19,9 +19,9 @@ export function addRunCommand(program: Command): void {
     .option("--report-root <dir>", "where reports go", join(REPO_DIR, "report"))
     .option("--resume <run-dir>", "measure the cells an interrupted run did not finish, appending to it")
     .option("--no-report", "measure only: skip analysis and report")
+    .option("--keep-inputs", "macrobenchmarks: keep the generated tree and file in the run's scratch/ directory")
     .option("--quiet", "print only the final paths")
     .action(async (specPath: string, o) => {
-      if (isMacroSpec(specPath)) return runMacroCommand(specPath, o);
       // Ctrl-C stops measuring cleanly: the driver ends its processes, the manifest says where it
       // stopped. A second one quits at once. (Listeners stay on: with none left, execa's exit hook
       // would re-raise the signal and end the process before the manifest is written.)
@@ -29,8 +29,9 @@ export function addRunCommand(program: Command): void {
       const onSignal = () => (stop.signal.aborted ? process.exit(130) : stop.abort());
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);
-      const display = o.quiet ? null : new ProgressDisplay(process.stderr);
+      const display = o.quiet || isMacroSpec(specPath) ? null : new ProgressDisplay(process.stderr);
       try {
+        if (isMacroSpec(specPath)) return await runMacroCommand(specPath, o, stop.signal);
         const outcome = await runExperiment({
           specPath,
           on: o.on,

@@ -17,8 +17,7 @@ function verifyTarget(target: string): { problems: string[]; verified: string } 
     throw new InputError(`${target}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   if (isDirectory && !existsSync(join(target, BAGIT_TXT))) {
-    const run = verifyRunDir(target);
-    return { problems: run.problems, verified: `${run.doneCells} done cells, ${run.rawRows} rows in raw.csv, summary.csv recomputed` };
+    return verifyRunDir(target);
   }
   // An archive, or a bag already extracted from one.
   const bag: Bag = isDirectory ? { name: basename(resolve(target)), files: readFileTree(target) } : readBagArchive(target);

@@ -9,13 +9,16 @@ export const MACRO_CSV = "macro.csv";
 export const MACRO_SUMMARY_CSV = "macro-summary.csv";
 
 /**
- * One run of one workload under one mechanism. exit is the workload's exit
- * status, "signal N" or "timeout"; stops counts the ptrace syscall stops;
- * the request columns are the load client's, for the server workload only.
+ * One run of one workload under one mechanism and call selection. exit is
+ * the workload's exit status, "signal N" or "timeout"; stops counts what the
+ * mechanism intercepted, where it can count; the request columns are the
+ * load client's, for the server workload only; reason holds the last words
+ * on stderr of a run that failed.
  */
 export interface MacroRow {
   workload: string;
   mechanism: string;
+  calls: string;
   run: number;
   real_s: number;
   user_s: number;
@@ -27,10 +30,11 @@ export interface MacroRow {
   rps: number | null;
   p50_us: number | null;
   p99_us: number | null;
+  reason: string;
 }
 
-const COLUMNS: (keyof MacroRow)[] = ["workload", "mechanism", "run", "real_s", "user_s", "sys_s", "exit", "stops", "requests", "errors", "rps", "p50_us", "p99_us"];
-const TEXT_COLUMNS = new Set<keyof MacroRow>(["workload", "mechanism", "exit"]);
+const COLUMNS: (keyof MacroRow)[] = ["workload", "mechanism", "calls", "run", "real_s", "user_s", "sys_s", "exit", "stops", "requests", "errors", "rps", "p50_us", "p99_us", "reason"];
+const TEXT_COLUMNS = new Set<keyof MacroRow>(["workload", "mechanism", "calls", "exit", "reason"]);
 
 export function writeMacroCsv(dir: string, rows: MacroRow[]): void {
   writeFileAtomic(join(dir, MACRO_CSV), stringify(rows, { header: true, columns: COLUMNS }));
@@ -50,10 +54,11 @@ export function runSucceeded(row: MacroRow): boolean {
   return row.exit === "0" && !row.errors;
 }
 
-/** Median and spread (median absolute deviation) per workload × mechanism, over the runs that succeeded. */
+/** Median and spread (median absolute deviation) per workload × mechanism × call selection, over the runs that succeeded. */
 export interface MacroSummaryRow {
   workload: string;
   mechanism: string;
+  calls: string;
   runs: number;
   failed: number;
   real_median: number | null;
@@ -70,15 +75,21 @@ export interface MacroSummaryRow {
 
 export function summarizeMacro(rows: MacroRow[]): MacroSummaryRow[] {
   const groups = new Map<string, MacroRow[]>();
-  for (const r of rows) groups.set(`${r.workload}\t${r.mechanism}`, [...(groups.get(`${r.workload}\t${r.mechanism}`) ?? []), r]);
+  for (const r of rows) {
+    const key = `${r.workload}\t${r.mechanism}\t${r.calls}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
   return [...groups.values()].map((group) => {
     const ok = group.filter(runSucceeded);
     const values = (pick: (r: MacroRow) => number | null) => ok.map(pick).filter((v): v is number => v !== null);
-    const mid = (pick: (r: MacroRow) => number | null) => (values(pick).length ? median(values(pick)) : null);
-    const mad = (pick: (r: MacroRow) => number | null) => (values(pick).length ? medianAbsoluteDeviation(values(pick)) : null);
+    // Rounded to the microsecond the rows carry, so float noise does not pose as precision.
+    const round = (x: number) => Math.round(x * 1e6) / 1e6;
+    const mid = (pick: (r: MacroRow) => number | null) => (values(pick).length ? round(median(values(pick))) : null);
+    const mad = (pick: (r: MacroRow) => number | null) => (values(pick).length ? round(medianAbsoluteDeviation(values(pick))) : null);
     return {
       workload: group[0].workload,
       mechanism: group[0].mechanism,
+      calls: group[0].calls,
       runs: group.length,
       failed: group.length - ok.length,
       real_median: mid((r) => r.real_s),
@@ -95,6 +106,22 @@ export function summarizeMacro(rows: MacroRow[]): MacroSummaryRow[] {
   });
 }
 
+const SUMMARY_COLUMNS: (keyof MacroSummaryRow)[] = ["workload", "mechanism", "calls", "runs", "failed", "real_median", "real_mad", "user_median",
+  "user_mad", "sys_median", "sys_mad", "rps_median", "rps_mad", "p50_us_median", "p99_us_median"];
+
+export function formatMacroSummary(rows: MacroSummaryRow[]): string {
+  return stringify(rows, { header: true, columns: SUMMARY_COLUMNS });
+}
+
 export function writeMacroSummary(dir: string, rows: MacroSummaryRow[]): void {
-  writeFileAtomic(join(dir, MACRO_SUMMARY_CSV), stringify(rows, { header: true, columns: Object.keys(rows[0] ?? { workload: "" }) }));
+  writeFileAtomic(join(dir, MACRO_SUMMARY_CSV), formatMacroSummary(rows));
+}
+
+export function readMacroSummary(dir: string): MacroSummaryRow[] {
+  const records: Record<string, string>[] = parse(readFileSync(join(dir, MACRO_SUMMARY_CSV)), { columns: true, skip_empty_lines: true });
+  return records.map((r) => {
+    const row: Record<string, unknown> = {};
+    for (const c of SUMMARY_COLUMNS) row[c] = c === "workload" || c === "mechanism" || c === "calls" ? r[c] : r[c] === "" ? null : Number(r[c]);
+    return row as unknown as MacroSummaryRow;
+  });
 }

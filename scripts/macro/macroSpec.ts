@@ -7,8 +7,13 @@ import { integerAtLeast, listOf, oneOf, specSchema } from "../spec/schema.ts";
 // A macrobenchmark spec ("kind: macro"): whole programs timed under an
 // interception mechanism, beside the microbenchmark cells of the other specs.
 
-export const MACRO_MECHANISMS = ["none", "ptrace", "strace"] as const;
+// Every Linux mechanism of the microbenchmarks that lets a whole program run:
+// seccomp-errno denies the calls it selects, so the program would only fail.
+export const MACRO_MECHANISMS = ["none", "ptrace", "ptrace-seccomp", "seccomp-allow", "seccomp-notify", "sud", "preload", "strace", "strace-seccomp"] as const;
 export type MacroMechanism = (typeof MACRO_MECHANISMS)[number];
+/** What a mechanism is told to intercept: every system call, or the socket calls only (tt-macro -c). */
+export const CALL_SELECTIONS = ["all", "socket"] as const;
+export type CallSelection = (typeof CALL_SELECTIONS)[number];
 export const SERVER_MODES = ["keepalive", "close"] as const;
 export type ServerMode = (typeof SERVER_MODES)[number];
 export const CONTENT_KINDS = ["text", "random", "zeros"] as const;
@@ -34,6 +39,9 @@ const serverWorkload = z.strictObject({
   requests: integerAtLeast(1),
   concurrency: integerAtLeast(1).max(256, { error: "expected at most 256 (threads of tt-load)" }),
   modes: listOf("mode", oneOf("mode", SERVER_MODES)),
+  // Each mechanism runs under each selection it can make; the others are skipped with tt-macro's reason.
+  calls: listOf("call selection", oneOf("call selection", CALL_SELECTIONS)).default(["all"]),
+  port: integerAtLeast(0).max(65535, { error: "expected a TCP port, 0 to 65535" }).default(0), // 0: the kernel chooses
 });
 
 const workload = z.discriminatedUnion("type", [findWorkload, gzipWorkload, serverWorkload], {

@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parse } from "csv-parse/sync";
-import { MACRO_CSV, MACRO_SUMMARY_CSV, type MacroSummaryRow } from "../macro/macroCsv.ts";
+import { MACRO_CSV, readMacroSummary } from "../macro/macroCsv.ts";
 import type { MacroManifest } from "../macro/runMacro.ts";
 import { writeFileAtomic } from "../results/atomicWrite.ts";
 import { readManifest } from "../results/runDir.ts";
@@ -18,21 +17,13 @@ export function isMacroRun(runDir: string): boolean {
   return existsSync(join(runDir, MACRO_CSV));
 }
 
-function readSummary(runDir: string): MacroSummaryRow[] {
-  const records: Record<string, string>[] = parse(readFileSync(join(runDir, MACRO_SUMMARY_CSV)), { columns: true, skip_empty_lines: true });
-  return records.map((r) => {
-    const row: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(r)) row[k] = k === "workload" || k === "mechanism" ? v : v === "" ? null : Number(v);
-    return row as unknown as MacroSummaryRow;
-  });
-}
-
 const num = (v: number | null) => (v === null ? "—" : v.toPrecision(4));
 
 /** The report of a macrobenchmark run: frame 14 beside Provos' numbers and the server figure, each where its data exist. */
 export async function renderMacroReport(runDir: string, outDir: string): Promise<{ indexPath: string; figureFiles: string[] }> {
   const manifest = readManifest(runDir) as unknown as MacroManifest;
-  const summary = readSummary(runDir);
+  const summary = readMacroSummary(runDir);
+  const notMeasured = (manifest.measurements ?? []).filter((m) => m.status !== "done");
   const own = join(runDir, "reference");
   const referenceDir = existsSync(join(own, "provos2002.csv")) ? own : REFERENCE_DIR;
   mkdirSync(join(outDir, "figures"), { recursive: true });
@@ -45,7 +36,7 @@ ${factsTable([
   ["run", manifest.runId],
   ["spec", `${manifest.spec.path} (sha256 ${manifest.spec.sha256})`],
   ["repetitions", manifest.settings.repetitions],
-  ["state", manifest.state],
+  ["state", manifest.stoppedBecause ? `${manifest.state}: ${manifest.stoppedBecause}` : manifest.state],
 ])}
 </header>
 <main>
@@ -54,12 +45,19 @@ ${figure ? html`<section id="server"><h2>Traced network server</h2>${figure.mark
 <section id="summary">
 <h2>Every workload and mechanism</h2>
 <p>From <code>macro-summary.csv</code>: medians and median absolute deviations over the runs that succeeded; seconds, requests per second, µs.</p>
+<p>Calls: what the mechanism was told to intercept, every system call (all) or the socket calls (accept, read, recv,
+write, send, close). Plain runs are measured once, as the baseline of both.</p>
 ${table(
-  ["workload", "mechanism", "runs", "failed", "real", "± MAD", "user", "sys", "requests/s", "± MAD", "p50 µs", "p99 µs"],
-  summary.map((r) => [r.workload, r.mechanism, r.runs, r.failed, num(r.real_median), num(r.real_mad), num(r.user_median), num(r.sys_median), num(r.rps_median), num(r.rps_mad), num(r.p50_us_median), num(r.p99_us_median)]),
+  ["workload", "mechanism", "calls", "runs", "failed", "real", "± MAD", "user", "sys", "requests/s", "± MAD", "p50 µs", "p99 µs"],
+  summary.map((r) => [r.workload, r.mechanism, r.calls, r.runs, r.failed, num(r.real_median), num(r.real_mad), num(r.user_median), num(r.sys_median), num(r.rps_median), num(r.rps_mad), num(r.p50_us_median), num(r.p99_us_median)]),
   "numbers",
 )}
 </section>
+${notMeasured.length > 0 ? html`<section id="not-measured">
+<h2>Not measured, or failed</h2>
+<p>Measurements of the spec this run has no successful rows for, with the reason from <code>manifest.json</code>.</p>
+${table(["workload", "mechanism", "calls", "status", "reason"], notMeasured.map((m) => [m.workload, m.mechanism, m.calls, m.status, m.reason ?? ""]))}
+</section>` : html``}
 ${hosts.map((h) => html`<section><h2>Host ${h.name}</h2>${environmentSection(h)}</section>`)}
 </main>`;
   const indexPath = resolve(outDir, "index.html");

@@ -4,11 +4,16 @@ import { FIGURE_CONFIG } from "./figures/style.ts";
 import type { FigurePlan } from "./hostFigures.ts";
 import { html } from "./html.ts";
 
-/** Server throughput and p99 latency per mechanism, one bar per mode; null when no server workload was run. */
+/** Server throughput and p99 latency per mechanism and call selection, one bar per mode; null when no server workload was run. */
 export function serverFigure(summary: MacroSummaryRow[]): FigurePlan | null {
   const rows = summary
     .filter((r) => r.workload.startsWith("server-") && r.rps_median !== null)
-    .map((r) => ({ mode: r.workload.slice("server-".length), mechanism: r.mechanism, rps: r.rps_median, p99_us: r.p99_us_median }));
+    .map((r) => ({
+      mode: r.workload.slice("server-".length),
+      mechanism: r.calls === "socket" ? `${r.mechanism} (socket calls)` : r.mechanism,
+      rps: r.rps_median,
+      p99_us: r.p99_us_median,
+    }));
   if (rows.length === 0) return null;
   const bars = (field: string, title: string) => ({
     width: 260,
@@ -32,6 +37,7 @@ export function serverFigure(summary: MacroSummaryRow[]): FigurePlan | null {
     },
     csv: stringify(rows, { header: true }),
     caption: html`tt-server on 127.0.0.1 under each mechanism, loaded by tt-load (not traced); keep-alive sends every
-request of a client thread on one connection, close opens one per request. From <code>macro-summary.csv</code>.`,
+request of a client thread on one connection, close opens one per request. "(socket calls)": the mechanism was told to
+intercept accept, read, recv, write, send and close only. From <code>macro-summary.csv</code>.`,
   };
 }

@@ -29,13 +29,13 @@ export function newRunId(now = new Date()): string {
  * reuse one. The published numbers the run will be compared with are copied
  * in, so the dataset can be re-rendered without this repository.
  */
-export function createRunDir(root: string, referenceDir: string, runId = newRunId()): ReturnType<typeof runPaths> {
+export function createRunDir(root: string, referenceDir: string, o: { rawCsv: boolean } = { rawCsv: true }): ReturnType<typeof runPaths> {
   mkdirSync(root, { recursive: true });
-  const paths = runPaths(join(root, runId));
+  const paths = runPaths(join(root, newRunId()));
   mkdirSync(paths.dir);
   mkdirSync(paths.logs);
   cpSync(referenceDir, paths.reference, { recursive: true });
-  writeFileSync(paths.raw, rawHeader());
+  if (o.rawCsv) writeFileSync(paths.raw, rawHeader());
   return paths;
 }
 
