@@ -117,6 +117,16 @@ test("a macro spec with a bad field is refused with its location and status 2, n
   assert.throws(() => readdirSync(join(scratch, "bad-results")));
 });
 
+test("inputs larger than the free disk are refused before anything is written, with the numbers", () => {
+  const spec = join(scratch, "huge.yaml");
+  writeFileSync(spec, "kind: macro\nname: huge\ntitle: huge\nmechanisms: [none]\nrepetitions: 1\nworkloads:\n  - {type: gzip, bytes: 1000000000000000, content: zeros, seed: 1}\n");
+  const results = join(scratch, "huge-results");
+  const r = tracetax(["run", spec, "--results", results]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /not enough free disk for the generated inputs: they need up to 953674316\.\d MiB \(and 64\.0 MiB to spare\), [\d.]+ MiB is free/);
+  assert.throws(() => readdirSync(results));
+});
+
 /** tt-macro -p on a command: its output, and the runs it reported. */
 function underMechanism(mechanism: string, calls: string, command: string[]) {
   const out = execFileSync(join(BUILD_DIR, "tt-macro"), ["-b", BUILD_DIR, "-m", mechanism, "-c", calls, "-T", "20", "-p", "--", ...command], { encoding: "utf8" });

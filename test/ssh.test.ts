@@ -28,15 +28,15 @@ let hostPublicKey: string;
 let a: TestNamespace; // a host with an sshd, shared by several tests
 
 /** A namespace, and in it an sshd unless `down`; its address goes into known_hosts. */
-async function testHost(o: { down?: boolean } = {}): Promise<{ ns: TestNamespace; sshd: TestSshd | null }> {
+async function testHost(o: { down?: boolean; env?: Record<string, string> } = {}): Promise<{ ns: TestNamespace; sshd: TestSshd | null }> {
   const ns = new TestNamespace();
   namespaces.push(ns);
   appendFileSync(knownHosts, `${ns.address} ${hostPublicKey}\n`);
-  return { ns, sshd: o.down ? null : await startSshd(ns) };
+  return { ns, sshd: o.down ? null : await startSshd(ns, o.env) };
 }
 
-async function startSshd(ns: TestNamespace): Promise<TestSshd> {
-  const sshd = await TestSshd.start({ ns, dir, hostKey: key.host, authorizedKeys: key.authorized });
+async function startSshd(ns: TestNamespace, env?: Record<string, string>): Promise<TestSshd> {
+  const sshd = await TestSshd.start({ ns, dir, hostKey: key.host, authorizedKeys: key.authorized, env });
   daemons.push(sshd);
   return sshd;
 }
@@ -231,6 +231,37 @@ test("an unreachable host and a changed host key fail their cells with ssh's wor
     }
     assert.match(r.stderr, /tracetax: host tt-down: cannot reach tt-down over ssh/);
   assert.match(r.stderr, /tracetax: host tt-spoofed: cannot reach tt-spoofed over ssh/);
+});
+
+test("a key the host refuses and a host whose compiler fails fail their cells with the real messages; exit 1", async () => {
+  // A lab host whose cc breaks on every file: gcc itself, told to include a header that does not exist.
+  const brokenBin = join(dir, "broken-bin");
+  execFileSync("mkdir", ["-p", brokenBin]);
+  writeFileSync(join(brokenBin, "cc"), '#!/bin/sh\nexec gcc "$@" -include /nonexistent/lab-config.h\n', { mode: 0o755 });
+  const { ns: broken } = await testHost({ env: { PATH: `${brokenBin}:/usr/sbin:/usr/bin:/sbin:/bin` } });
+  const strangerConfig = join(dir, "ssh_config_stranger");
+  writeClientConfig(strangerConfig, { identity: join(dir, "stranger_key"), knownHosts });
+  makeKey(join(dir, "stranger_key")); // a key that is not in authorized_keys
+  const inventory = writeFile(
+    "refusing-hosts.yaml",
+    `hosts:\n${hostEntry("tt-a", a)}${hostEntry("tt-stranger", a, strangerConfig)}${hostEntry("tt-broken", broken)}`,
+  );
+  const spec = writeFile("small.yaml", SMALL_SPEC);
+  const r = await tracetaxAsync(["run", spec, "--hosts", inventory, "--on", "tt-a,tt-stranger,tt-broken", ...runArgs("refusing")]);
+  assert.equal(r.status, 1, r.stderr);
+  const { manifest } = manifestOf(r.stdout);
+  const cellsOf = (host: string) => manifest.cells.filter((c) => c.host === host);
+  assert.ok(cellsOf("tt-a").every((c) => c.status === "done"), "the host that works is measured");
+  assert.ok(cellsOf("tt-stranger").length > 0 && cellsOf("tt-broken").length > 0);
+  for (const c of cellsOf("tt-stranger")) {
+    assert.equal(c.status, "failed");
+    assert.match(c.reason!, /cannot reach tt-stranger over ssh .*Permission denied \(publickey\)/);
+  }
+  for (const c of cellsOf("tt-broken")) {
+    assert.equal(c.status, "failed");
+    assert.match(c.reason!, /\/nonexistent\/lab-config\.h: No such file or directory/);
+  }
+  assert.deepEqual(await leftoverSsh(), [], "every shared connection was closed");
 });
 
 test("hosts check says per host whether it is reachable, its OS and compiler, ptrace access and which tracers it serves", async () => {

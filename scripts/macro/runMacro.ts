@@ -86,7 +86,6 @@ function generatedInput(g: MacroGroup, scratch: string): string {
  */
 export async function runMacro(o: MacroRunOptions): Promise<{ runDir: string; reportIndex: string | null; failedRuns: number; complete: boolean }> {
   const spec = loadMacroSpec(o.specPath);
-  mkdirSync(o.resultsRoot, { recursive: true });
   checkFreeDisk(o.resultsRoot, inputBytes(spec.value.workloads));
   const host = new LocalHost();
   await host.build();

@@ -10,19 +10,20 @@ export function serverFigure(summary: MacroSummaryRow[]): FigurePlan | null {
     .filter((r) => r.workload.startsWith("server-") && r.rps_median !== null)
     .map((r) => ({
       mode: r.workload.slice("server-".length),
-      mechanism: r.calls === "socket" ? `${r.mechanism} (socket calls)` : r.mechanism,
+      mechanism: r.calls === "socket" ? `${r.mechanism}, socket` : r.mechanism,
       rps: r.rps_median,
       p99_us: r.p99_us_median,
     }));
   if (rows.length === 0) return null;
+  // Horizontal bars: a dozen mechanism names read well down the side, not squeezed along the bottom.
   const bars = (field: string, title: string) => ({
     width: 260,
-    height: 200,
+    height: { step: 24 },
     mark: { type: "bar" as const },
     encoding: {
-      x: { field: "mechanism", type: "nominal" as const, title: "mechanism", sort: null },
-      xOffset: { field: "mode", type: "nominal" as const },
-      y: { field, type: "quantitative" as const, title },
+      y: { field: "mechanism", type: "nominal" as const, title: "mechanism", sort: null, axis: { labelLimit: 300 } },
+      yOffset: { field: "mode", type: "nominal" as const },
+      x: { field, type: "quantitative" as const, title },
       color: { field: "mode", type: "nominal" as const, title: "connection" },
     },
   });
@@ -37,7 +38,7 @@ export function serverFigure(summary: MacroSummaryRow[]): FigurePlan | null {
     },
     csv: stringify(rows, { header: true }),
     caption: html`tt-server on 127.0.0.1 under each mechanism, loaded by tt-load (not traced); keep-alive sends every
-request of a client thread on one connection, close opens one per request. "(socket calls)": the mechanism was told to
+request of a client thread on one connection, close opens one per request. ", socket": the mechanism was told to
 intercept accept, read, recv, write, send and close only. From <code>macro-summary.csv</code>.`,
   };
 }

@@ -105,6 +105,7 @@ export interface SshdOptions {
   dir: string; // where its config and log go
   hostKey: string; // private key file
   authorizedKeys: string;
+  env?: Record<string, string>; // more variables for its sessions (PATH, say)
 }
 
 /** A real sshd in a test namespace: root may log in with a key, nothing else. */
@@ -134,7 +135,7 @@ export class TestSshd {
         "UseDNS no",
         "StrictModes no", // the test's files live under /tmp, which is world-writable
         // A clean home for the sessions, like a fresh lab host's: root's own shell start-up files stay out.
-        `SetEnv HOME=${o.dir}`,
+        `SetEnv HOME=${o.dir}${Object.entries(o.env ?? {}).map(([k, v]) => ` ${k}=${v}`).join("")}`,
         "LogLevel VERBOSE",
         "",
       ].join("\n"),
