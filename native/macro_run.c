@@ -6,6 +6,9 @@
  *   tt-macro -m MECHANISM [-c all|socket] [-b BUILD_DIR] [-n RUNS] [-T SECONDS] [-p]
  *            -- COMMAND [ARG...]
  *
+ * BUILD_DIR holds tt-seccomp-notify and the preloaded libraries; by default
+ * the directory this program was started from.
+ *
  * Output: "run,real_s,user_s,sys_s,exit", then one row per run. real_s is
  * CLOCK_MONOTONIC from fork to the end of the workload's first process;
  * user_s and sys_s are that process's wait4 rusage, which includes every
@@ -414,6 +417,19 @@ run_once(long run, const struct setup *s, long timeout_s, char **command)
 	return 0;
 }
 
+static const char *
+own_dir(const char *argv0)
+{
+	static char dir[PATH_MAX];
+	char *slash;
+
+	snprintf(dir, sizeof dir, "%s", argv0);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return ".";
+	*slash = '\0';
+	return dir;
+}
+
 static const struct mechanism *
 find_mechanism(const char *name)
 {
@@ -455,7 +471,7 @@ main(int argc, char **argv)
 	const char *name = NULL, *selection = "all", *why;
 
 	memset(&s, 0, sizeof s);
-	s.build_dir = ".";
+	s.build_dir = own_dir(argv[0]);
 	while ((opt = getopt(argc, argv, "m:c:b:n:T:p")) != -1) {
 		switch (opt) {
 		case 'm': name = optarg; break;

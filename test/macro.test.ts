@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { execFileSync, type ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { generateTree } from "../scripts/macro/generatedInputs.ts";
+import { LocalHost } from "../scripts/hosts/localHost.ts";
 import { readMacroCsv } from "../scripts/macro/macroCsv.ts";
 import type { MacroManifest } from "../scripts/macro/runMacro.ts";
 import { parseLoadResult, parseTimedRuns, runServerOnce } from "../scripts/macro/runWorkload.ts";
@@ -38,10 +38,10 @@ function listing(root: string): { dirs: string[]; files: Map<string, string> } {
 }
 
 test("the generated tree has exactly the requested counts and is the same for the same seed", () => {
-  const w = { dirs: 37, files: 411, maxFileBytes: 300, seed: 7 };
-  generateTree(join(scratch, "a"), w);
-  generateTree(join(scratch, "b"), w);
-  generateTree(join(scratch, "c"), { ...w, seed: 8 });
+  const tree = (dir: string, seed: number) => execFileSync(join(BUILD_DIR, "tt-inputs"), ["tree", join(scratch, dir), "37", "411", "300", String(seed)]);
+  tree("a", 7);
+  tree("b", 7);
+  tree("c", 8);
   const [a, b, c] = ["a", "b", "c"].map((d) => listing(join(scratch, d)));
   assert.equal(a.dirs.length, 37);
   assert.equal(a.files.size, 411);
@@ -179,8 +179,8 @@ test("under syscall user dispatch a shell with a SIGCHLD handler forks, execs an
 for (const mechanism of ["ptrace-seccomp", "seccomp-notify"] as const) {
   test(`${mechanism} told to take the socket calls stops the server for those only`, async () => {
     const o = { mode: "keepalive" as const, requests: 300, concurrency: 2, port: 0, timeoutSeconds: 20 };
-    const all = await runServerOnce({ mechanism, calls: "all" }, o);
-    const socket = await runServerOnce({ mechanism, calls: "socket" }, o);
+    const all = await runServerOnce(new LocalHost(), { mechanism, calls: "all" }, o);
+    const socket = await runServerOnce(new LocalHost(), { mechanism, calls: "socket" }, o);
     for (const r of [all, socket]) assert.equal(r.served, 300);
     // Each request is at least one read and one write; poll and the start-up calls are outside the socket set.
     assert.ok(socket.timed.stops! >= 600, `${socket.timed.stops} socket-call stops`);
@@ -267,7 +267,7 @@ workloads:
   const results = join(scratch, "interrupt-results");
   const run = startTracetax(["run", spec, "--results", results, "--no-report"]);
   try {
-    await waitForLine(run, /^gzip none all: done$/, run.stderr!);
+    await waitForLine(run, /^local gzip none all: done$/, run.stderr!);
     run.kill("SIGINT");
     assert.equal(await ended(run), 1);
   } finally {
@@ -293,6 +293,6 @@ test("verify finds a macro run directory whose rows were changed", () => {
   writeFileSync(join(runDir, "macro.csv"), `${csv.slice(0, -1).join("\n")}\n`);
   const r = tracetax(["verify", runDir]);
   assert.equal(r.status, 1);
-  assert.match(r.stdout, /macro\.csv: gzip \S+ all: runs 1,2, expected 1–3 once each/);
+  assert.match(r.stdout, /macro\.csv: local gzip \S+ all: runs 1,2, expected 1–3 once each/);
   assert.match(r.stdout, /macro-summary\.csv: differs from what macro\.csv gives/);
 });

@@ -10,6 +10,8 @@ import { SshConnection } from "../scripts/hosts/sshConnection.ts";
 import { whyTracerUnavailable } from "../scripts/plan/servable.ts";
 import type { Manifest } from "../scripts/results/manifest.ts";
 import { readRawCsv } from "../scripts/results/rawCsv.ts";
+import { readMacroCsv } from "../scripts/macro/macroCsv.ts";
+import type { MacroManifest } from "../scripts/macro/runMacro.ts";
 import { tracetax, tracetaxAsync } from "./support/cli.ts";
 import { removeDir, tempDir } from "./support/native.ts";
 import { killPids, makeKey, processesMentioning, TestNamespace, TestSshd, writeClientConfig } from "./support/sshd.ts";
@@ -261,6 +263,45 @@ test("a key the host refuses and a host whose compiler fails fail their cells wi
     assert.equal(c.status, "failed");
     assert.match(c.reason!, /\/nonexistent\/lab-config\.h: No such file or directory/);
   }
+  assert.deepEqual(await leftoverSsh(), [], "every shared connection was closed");
+});
+
+test("a macro spec on an SSH host: inputs generated there from the seed, every workload measured there, the report per host", async () => {
+  const inventory = writeFile("macro-hosts.yaml", `hosts:\n${hostEntry("tt-a", a)}`);
+  const spec = writeFile(
+    "macro.yaml",
+    `kind: macro
+name: remote-macro
+title: macrobenchmarks on a lab host
+hosts: [tt-a]
+mechanisms: [none, ptrace, seccomp-notify]
+repetitions: 2
+timeoutSeconds: 30
+workloads:
+  - {type: find, dirs: 12, files: 90, maxFileBytes: 100, seed: 4}
+  - {type: gzip, bytes: 100000, content: text, seed: 4}
+  - {type: server, requests: 400, concurrency: 2, modes: [close], calls: [all, socket]}
+`,
+  );
+  const r = await tracetaxAsync(["run", spec, "--hosts", inventory, "--keep-inputs", "--results", join(dir, "results-macro"), "--report-root", join(dir, "report-macro")]);
+  assert.equal(r.status, 0, r.stderr);
+  const runDir = /^results: (.+)$/m.exec(r.stdout)![1];
+  const manifest = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as MacroManifest;
+  assert.equal(manifest.hosts["tt-a"].name, "tt-a");
+  const skipped = manifest.measurements.filter((m) => m.status !== "done");
+  assert.deepEqual(skipped.map((m) => `${m.host} ${m.workload} ${m.mechanism} ${m.calls} ${m.status}`), ["tt-a server-close ptrace socket skipped"]);
+  const rows = readMacroCsv(runDir);
+  assert.equal(rows.length, (3 + 3 + 4) * 2);
+  assert.ok(rows.every((x) => x.host === "tt-a" && x.exit === "0" && !x.errors));
+  assert.ok(rows.filter((x) => x.mechanism !== "none").every((x) => x.stops! > 0));
+  // The host's work directory is a path of this machine too (the namespaces share its files): the kept inputs are there.
+  const tree = join(dir, "remote-tt-a", `${manifest.runId}-scratch`, "find");
+  const entries = readdirSync(tree, { recursive: true, withFileTypes: true });
+  assert.equal(entries.filter((e) => e.isDirectory()).length, 12);
+  assert.equal(entries.filter((e) => e.isFile()).length, 90);
+  const index = readFileSync(/^report: (.+)$/m.exec(r.stdout)![1], "utf8");
+  assert.match(index, /<h2>Host tt-a<\/h2>/);
+  assert.match(index, /figures\/tt-a-server\.svg/);
   assert.deepEqual(await leftoverSsh(), [], "every shared connection was closed");
 });
 

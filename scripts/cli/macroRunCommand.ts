@@ -2,16 +2,18 @@ import { resolve } from "node:path";
 import { InputError } from "../inputError.ts";
 import { runMacro } from "../macro/runMacro.ts";
 
-/** `tracetax run` of a macrobenchmark spec ("kind: macro"): measured on this machine only. */
+/** `tracetax run` of a macrobenchmark spec ("kind: macro"), on its hosts or those of --on. */
 export async function runMacroCommand(
   specPath: string,
   o: { on?: string[]; hosts?: string; rounds?: number; trials?: number; resume?: string; results: string; reportRoot: string; report: boolean; keepInputs?: boolean; quiet?: boolean },
   signal: AbortSignal,
 ): Promise<void> {
-  const unsupported = [o.on && "--on", o.hosts && "--hosts", o.rounds && "--rounds", o.trials && "--trials", o.resume && "--resume"].filter(Boolean);
-  if (unsupported.length > 0) throw new InputError(`${specPath}: a macrobenchmark spec runs on this machine only; ${unsupported.join(", ")} do not apply`);
+  const unsupported = [o.rounds && "--rounds", o.trials && "--trials", o.resume && "--resume"].filter(Boolean);
+  if (unsupported.length > 0) throw new InputError(`${specPath}: a macrobenchmark spec has repetitions, not rounds or trials, and is not resumed; ${unsupported.join(", ")} do not apply`);
   const outcome = await runMacro({
     specPath,
+    hostsFile: o.hosts,
+    on: o.on,
     resultsRoot: resolve(o.results),
     reportRoot: resolve(o.reportRoot),
     report: o.report,

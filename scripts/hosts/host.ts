@@ -15,6 +15,19 @@ export interface Host {
   facts(): Promise<HostFacts>;
   /** Run one batch; every stdout line goes to onLine as it arrives, stderr to onLog. */
   runBatch(batch: string, options: BatchOptions): Promise<BatchEnd>;
+  /** Run one built program of native/ to its end (the macrobenchmarks); paths in args are the host's. */
+  runNative(program: string, args: string[], options: { timeoutSeconds: number }): Promise<NativeRun>;
+  /** Create the directory for a run's scratch files on the host: localDir here, <workdir>/<runId>-scratch on a remote host. */
+  makeScratch(runId: string, localDir: string): Promise<string>;
+  removeScratch(dir: string): Promise<void>;
+}
+
+export interface NativeRun {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  /** Set when the program could not be run at all there (a lost connection, say). */
+  failure: string | null;
 }
 
 export interface BatchOptions {

@@ -1,8 +1,9 @@
+import { mkdirSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import type { HostFacts } from "../results/manifest.ts";
 import { parseFacts } from "./facts.ts";
-import { BuildError, type BatchEnd, type BatchOptions, type Host } from "./host.ts";
+import { BuildError, type BatchEnd, type BatchOptions, type Host, type NativeRun } from "./host.ts";
 import { streamLines } from "./streamLines.ts";
 
 export const NATIVE_DIR = fileURLToPath(new URL("../../native", import.meta.url));
@@ -39,5 +40,20 @@ export class LocalHost implements Host {
     const failure =
       r.exitCode === 0 ? null : r.isCanceled ? "stopped on request" : `the driver ended with ${r.signal ?? `status ${r.exitCode}`}`;
     return { exitCode: r.exitCode, signal: r.signal, failure };
+  }
+
+  async runNative(program: string, args: string[], o: { timeoutSeconds: number }): Promise<NativeRun> {
+    const r = await execa(`${BUILD_DIR}/${program}`, args, { reject: false, timeout: o.timeoutSeconds * 1000 });
+    const failure = r.exitCode === undefined ? (r.shortMessage ?? `${program} did not run`) : null;
+    return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, failure };
+  }
+
+  async makeScratch(_runId: string, localDir: string): Promise<string> {
+    mkdirSync(localDir, { recursive: true });
+    return localDir;
+  }
+
+  async removeScratch(dir: string): Promise<void> {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import { execa } from "execa";
 import type { HostFacts } from "../results/manifest.ts";
 import { parseFacts } from "./facts.ts";
-import { BuildError, type BatchEnd, type BatchOptions, type Host } from "./host.ts";
+import { BuildError, type BatchEnd, type BatchOptions, type Host, type NativeRun } from "./host.ts";
 import type { SshTarget } from "./inventory.ts";
 import { NATIVE_DIR } from "./localHost.ts";
 import { remoteCommand } from "./shellQuote.ts";
@@ -92,6 +92,25 @@ export class SshHost implements Host {
             ? `the connection to ${this.name} failed: ${sshComplaint(lastWords)}`
             : `the driver ended with ${r.signal ?? `status ${r.exitCode}`}`;
     return { exitCode: r.exitCode, signal: r.signal, failure };
+  }
+
+  async runNative(program: string, args: string[], o: { timeoutSeconds: number }): Promise<NativeRun> {
+    const r = await this.connection.run(remoteCommand([`${this.buildDir}/${program}`, ...args]), { timeoutMs: o.timeoutSeconds * 1000 });
+    const failure =
+      r.exitCode === SSH_FAILED ? `the connection to ${this.name} failed: ${sshComplaint(r.stderr)}` : r.timedOut ? `no end on ${this.name} in ${o.timeoutSeconds} s` : null;
+    return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, failure };
+  }
+
+  async makeScratch(runId: string): Promise<string> {
+    const dir = `${this.target.workdir}/${runId}-scratch`;
+    const r = await this.connection.run(remoteCommand(["mkdir", "-p", dir]), { timeoutMs: PROBE_TIMEOUT_MS });
+    if (r.exitCode === SSH_FAILED || r.timedOut) throw this.unreachable(r.timedOut ? "no answer in time" : r.stderr);
+    if (r.exitCode !== 0) throw new Error(`cannot create ${dir} on ${this.name}: ${r.stderr.trim()}`);
+    return dir;
+  }
+
+  async removeScratch(dir: string): Promise<void> {
+    await this.connection.run(remoteCommand(["rm", "-rf", dir]), { timeoutMs: PROBE_TIMEOUT_MS });
   }
 
   /** Which OS answers at this host's address now, over a connection of its own (the shared one may be gone). */

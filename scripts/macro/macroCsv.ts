@@ -16,6 +16,7 @@ export const MACRO_SUMMARY_CSV = "macro-summary.csv";
  * on stderr of a run that failed.
  */
 export interface MacroRow {
+  host: string;
   workload: string;
   mechanism: string;
   calls: string;
@@ -33,8 +34,8 @@ export interface MacroRow {
   reason: string;
 }
 
-const COLUMNS: (keyof MacroRow)[] = ["workload", "mechanism", "calls", "run", "real_s", "user_s", "sys_s", "exit", "stops", "requests", "errors", "rps", "p50_us", "p99_us", "reason"];
-const TEXT_COLUMNS = new Set<keyof MacroRow>(["workload", "mechanism", "calls", "exit", "reason"]);
+const COLUMNS: (keyof MacroRow)[] = ["host", "workload", "mechanism", "calls", "run", "real_s", "user_s", "sys_s", "exit", "stops", "requests", "errors", "rps", "p50_us", "p99_us", "reason"];
+const TEXT_COLUMNS = new Set<keyof MacroRow>(["host", "workload", "mechanism", "calls", "exit", "reason"]);
 
 export function writeMacroCsv(dir: string, rows: MacroRow[]): void {
   writeFileAtomic(join(dir, MACRO_CSV), stringify(rows, { header: true, columns: COLUMNS }));
@@ -54,8 +55,9 @@ export function runSucceeded(row: MacroRow): boolean {
   return row.exit === "0" && !row.errors;
 }
 
-/** Median and spread (median absolute deviation) per workload × mechanism × call selection, over the runs that succeeded. */
+/** Median and spread (median absolute deviation) per host × workload × mechanism × call selection, over the runs that succeeded. */
 export interface MacroSummaryRow {
+  host: string;
   workload: string;
   mechanism: string;
   calls: string;
@@ -76,7 +78,7 @@ export interface MacroSummaryRow {
 export function summarizeMacro(rows: MacroRow[]): MacroSummaryRow[] {
   const groups = new Map<string, MacroRow[]>();
   for (const r of rows) {
-    const key = `${r.workload}\t${r.mechanism}\t${r.calls}`;
+    const key = `${r.host}\t${r.workload}\t${r.mechanism}\t${r.calls}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   return [...groups.values()].map((group) => {
@@ -87,6 +89,7 @@ export function summarizeMacro(rows: MacroRow[]): MacroSummaryRow[] {
     const mid = (pick: (r: MacroRow) => number | null) => (values(pick).length ? round(median(values(pick))) : null);
     const mad = (pick: (r: MacroRow) => number | null) => (values(pick).length ? round(medianAbsoluteDeviation(values(pick))) : null);
     return {
+      host: group[0].host,
       workload: group[0].workload,
       mechanism: group[0].mechanism,
       calls: group[0].calls,
@@ -106,7 +109,7 @@ export function summarizeMacro(rows: MacroRow[]): MacroSummaryRow[] {
   });
 }
 
-const SUMMARY_COLUMNS: (keyof MacroSummaryRow)[] = ["workload", "mechanism", "calls", "runs", "failed", "real_median", "real_mad", "user_median",
+const SUMMARY_COLUMNS: (keyof MacroSummaryRow)[] = ["host", "workload", "mechanism", "calls", "runs", "failed", "real_median", "real_mad", "user_median",
   "user_mad", "sys_median", "sys_mad", "rps_median", "rps_mad", "p50_us_median", "p99_us_median"];
 
 export function formatMacroSummary(rows: MacroSummaryRow[]): string {
@@ -121,7 +124,7 @@ export function readMacroSummary(dir: string): MacroSummaryRow[] {
   const records: Record<string, string>[] = parse(readFileSync(join(dir, MACRO_SUMMARY_CSV)), { columns: true, skip_empty_lines: true });
   return records.map((r) => {
     const row: Record<string, unknown> = {};
-    for (const c of SUMMARY_COLUMNS) row[c] = c === "workload" || c === "mechanism" || c === "calls" ? r[c] : r[c] === "" ? null : Number(r[c]);
+    for (const c of SUMMARY_COLUMNS) row[c] = ["host", "workload", "mechanism", "calls"].includes(c) ? r[c] : r[c] === "" ? null : Number(r[c]);
     return row as unknown as MacroSummaryRow;
   });
 }

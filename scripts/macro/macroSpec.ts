@@ -54,6 +54,7 @@ export const macroSpecSchema = z
     name: specSchema.shape.name,
     title: specSchema.shape.title,
     source: specSchema.shape.source,
+    hosts: specSchema.shape.hosts,
     mechanisms: listOf("mechanism", oneOf("mechanism", MACRO_MECHANISMS)),
     repetitions: integerAtLeast(1),
     timeoutSeconds: integerAtLeast(1).default(120),

@@ -1,21 +1,25 @@
-import { appendFileSync, mkdirSync, rmSync } from "node:fs";
+import { appendFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { BuildError, type Host } from "../hosts/host.ts";
+import { Fleet } from "../hosts/fleet.ts";
+import { loadInventory } from "../hosts/inventory.ts";
 import { LocalHost } from "../hosts/localHost.ts";
+import { resolveHosts } from "../hosts/resolveHosts.ts";
+import { InputError } from "../inputError.ts";
 import { MANIFEST_FORMAT, type Manifest } from "../results/manifest.ts";
 import { REFERENCE_DIR } from "../results/referenceDir.ts";
 import { createRunDir, runPaths } from "../results/runDir.ts";
 import { writeFileAtomic } from "../results/atomicWrite.ts";
 import { renderReport } from "../render/report.ts";
 import { toolIdentity } from "../run/toolIdentity.ts";
-import { checkFreeDisk } from "./freeDisk.ts";
-import { generateFile, generateTree, inputBytes } from "./generatedInputs.ts";
 import { runSucceeded, summarizeMacro, writeMacroCsv, writeMacroSummary, type MacroRow } from "./macroCsv.ts";
 import { groupKey, planMacroGroups, type MacroGroup } from "./macroPlan.ts";
 import { loadMacroSpec, type MacroSpec } from "./macroSpec.ts";
-import { interceptionRefusal, lastWords, runServerOnce, timeCommand } from "./runWorkload.ts";
+import { generateInput, inputSpaceRefusal, interceptionRefusal, lastWords, runServerOnce, timeCommand } from "./runWorkload.ts";
 
 /** A measurement of the manifest: the group's identity, and what became of it. */
 export interface MacroGroupRecord {
+  host: string;
   workload: string;
   mechanism: string;
   calls: string;
@@ -23,7 +27,7 @@ export interface MacroGroupRecord {
   reason?: string;
 }
 
-/** manifest.json of a macrobenchmark run: the run's identity and host like any run, measurements instead of cells. */
+/** manifest.json of a macrobenchmark run: the run's identity and hosts like any run, measurements instead of cells. */
 export type MacroManifest = Omit<Manifest, "settings" | "cells"> & {
   kind: "macro";
   settings: { repetitions: number; timeoutSeconds: number; keepInputs: boolean };
@@ -35,28 +39,30 @@ export interface MacroRunOptions {
   specPath: string;
   resultsRoot: string;
   reportRoot: string;
+  hostsFile?: string; // inventory of lab hosts
+  on?: string[]; // hosts instead of the spec's
   report?: boolean; // render the report at the end (default true)
-  keepInputs?: boolean; // leave the generated tree and file in the run's scratch/ directory
+  keepInputs?: boolean; // leave the generated tree and file in the run's scratch directory on each host
   signal?: AbortSignal; // stop after the current measurement
   progress?: (line: string) => void;
 }
 
 const blank = { requests: null, errors: null, rps: null, p50_us: null, p99_us: null };
 
-/** Every run of one group; `input` is the generated tree or file of find and gzip. */
-async function measureGroup(g: MacroGroup, s: MacroSpec, input: string, log: (text: string) => void): Promise<MacroRow[]> {
+/** Every run of one group on its host; `input` is the generated tree or file of find and gzip. */
+async function measureGroup(host: Host, g: MacroGroup, s: MacroSpec, input: string, log: (text: string) => void): Promise<MacroRow[]> {
   const { repetitions, timeoutSeconds } = s;
-  const at = { workload: g.workload, mechanism: g.mechanism, calls: g.calls };
+  const at = { host: g.host, workload: g.workload, mechanism: g.mechanism, calls: g.calls };
   if (g.spec.type !== "server") {
     const command = g.spec.type === "find" ? ["find", input] : ["gzip", "-9", "-c", input];
-    const { runs, stderr } = await timeCommand(g, repetitions, timeoutSeconds, command);
+    const { runs, stderr } = await timeCommand(host, g, repetitions, timeoutSeconds, command);
     log(stderr);
     return runs.map((t) => ({ ...at, ...t, ...blank, reason: t.exit === "0" ? "" : lastWords(stderr) || `exit ${t.exit}` }));
   }
   const w = g.spec;
   const rows: MacroRow[] = [];
   for (let run = 1; run <= repetitions; run++) {
-    const r = await runServerOnce(g, { mode: w.mode, requests: w.requests, concurrency: w.concurrency, port: w.port, timeoutSeconds });
+    const r = await runServerOnce(host, g, { mode: w.mode, requests: w.requests, concurrency: w.concurrency, port: w.port, timeoutSeconds });
     log(r.stderr);
     const load = r.load ?? { requests: null, errors: w.requests, rps: null, p50_us: null, p99_us: null };
     // Requests the server did not count as answered are errors too, whatever the client saw.
@@ -68,89 +74,146 @@ async function measureGroup(g: MacroGroup, s: MacroSpec, input: string, log: (te
   return rows;
 }
 
-/** The inputs of find and gzip, generated once from their seeds before their first measurement. */
-function generatedInput(g: MacroGroup, scratch: string): string {
-  const path = join(scratch, g.spec.type);
-  if (g.spec.type === "find") generateTree(path, g.spec);
-  if (g.spec.type === "gzip") generateFile(path, g.spec);
-  return path;
+/** The run being written: its manifest, the rows of each host (in the order of the hosts), and how to save them. */
+interface MacroRunState {
+  runDir: string;
+  manifest: MacroManifest;
+  rowsByHost: Map<string, MacroRow[]>;
+  save(): void;
+}
+
+const allRows = (run: MacroRunState) => [...run.rowsByHost.values()].flat();
+
+/**
+ * One host's part of the run: build native/ there, record its facts, then
+ * each of its groups in the spec's order. A build that fails, an input that
+ * cannot be generated, a connection that drops: the groups concerned fail
+ * with the reason and the rest go on. Only an interruption stops it.
+ */
+async function measureOnHost(host: Host, groups: MacroGroup[], spec: MacroSpec, run: MacroRunState, o: MacroRunOptions): Promise<void> {
+  const records = run.manifest.measurements.filter((m) => m.host === host.name);
+  const fail = (g: MacroGroup, status: "failed" | "skipped", reason: string) => Object.assign(records[groups.indexOf(g)], { status, reason });
+  const progress = (g: MacroGroup) => {
+    const r = records[groups.indexOf(g)];
+    o.progress?.(`${groupKey(g)}: ${r.status}${r.reason ? ` (${r.reason})` : ""}`);
+  };
+  let scratch: string;
+  try {
+    await host.build();
+    run.manifest.hosts[host.name] = await host.facts();
+    scratch = await host.makeScratch(run.manifest.runId, join(run.runDir, "scratch"));
+  } catch (err) {
+    const why = err instanceof BuildError ? err.message : `${host.name}: ${(err as Error).message}`;
+    for (const g of groups) fail(g, "failed", why);
+    run.save();
+    return;
+  }
+  run.save();
+  const inputs = new Map<string, Promise<string>>();
+  const refusals = new Map<string, string | null>();
+  const rows = run.rowsByHost.get(host.name)!;
+  try {
+    for (const g of groups) {
+      if (o.signal?.aborted) throw new Error("interrupted (signal)");
+      try {
+        const selection = `${g.mechanism} ${g.calls}`;
+        if (!refusals.has(selection)) refusals.set(selection, await interceptionRefusal(host, g));
+        const refusal = refusals.get(selection);
+        if (refusal) {
+          fail(g, "skipped", refusal);
+        } else {
+          let input = "";
+          if (g.spec.type !== "server") {
+            const w = g.spec;
+            // Made from the seed once per host and workload, before its first measurement.
+            if (!inputs.has(w.type)) inputs.set(w.type, generateInput(host, w, `${scratch}/${w.type}`).then(() => `${scratch}/${w.type}`));
+            input = await inputs.get(w.type)!;
+          }
+          const measured = await measureGroup(host, g, spec, input, (text) => {
+            if (text.trim()) appendFileSync(join(runPaths(run.runDir).logs, "macro.log"), `## ${groupKey(g)}\n${text.trimEnd()}\n`);
+          });
+          rows.push(...measured);
+          writeMacroCsv(run.runDir, allRows(run));
+          const failed = measured.filter((r) => !runSucceeded(r));
+          const record = records[groups.indexOf(g)];
+          record.status = failed.length === measured.length ? "failed" : "done";
+          if (failed.length > 0) record.reason = `${failed.length} of ${measured.length} runs failed: ${failed[0].reason}`;
+        }
+      } catch (err) {
+        fail(g, "failed", (err as Error).message);
+      }
+      run.save();
+      progress(g);
+    }
+  } finally {
+    if (!o.keepInputs) await host.removeScratch(scratch);
+  }
+}
+
+/** Refuse, before anything is written, inputs that could nearly fill this machine's disk. */
+async function checkLocalSpace(spec: MacroSpec, resultsRoot: string): Promise<void> {
+  const local = new LocalHost();
+  await local.build();
+  for (const w of spec.workloads) {
+    if (w.type === "server") continue;
+    const refusal = await inputSpaceRefusal(local, w, join(resultsRoot, "scratch", w.type));
+    if (refusal) throw new InputError(refusal);
+  }
 }
 
 /**
  * The run stage of a macrobenchmark spec: results/<run-id>/ with macro.csv
  * (one row per run, rewritten after each measurement) and macro-summary.csv,
- * then the report. Bad input and a disk too full for the generated inputs
- * throw InputError before anything is written; a mechanism this machine
- * cannot serve is skipped with its reason; an error or an interruption
- * keeps every row measured so far and leaves the run "incomplete".
+ * then the report. Hosts are measured in parallel, each one's groups one
+ * after another. Bad input, and inputs too big for this machine's disk,
+ * throw InputError before anything is written; a mechanism a host cannot
+ * serve is skipped with its reason; an interruption keeps every row
+ * measured so far and leaves the run "incomplete".
  */
 export async function runMacro(o: MacroRunOptions): Promise<{ runDir: string; reportIndex: string | null; failedRuns: number; complete: boolean }> {
   const spec = loadMacroSpec(o.specPath);
-  checkFreeDisk(o.resultsRoot, inputBytes(spec.value.workloads));
-  const host = new LocalHost();
-  await host.build();
-  const paths = createRunDir(o.resultsRoot, REFERENCE_DIR, { rawCsv: false }); // macro.csv holds the rows
-  const groups = planMacroGroups(spec.value);
-  const manifest: MacroManifest = {
-    format: MANIFEST_FORMAT,
-    kind: "macro",
-    runId: basename(paths.dir),
-    tool: toolIdentity(),
-    spec: { path: spec.path, sha256: spec.sha256, text: spec.text },
-    settings: { repetitions: spec.value.repetitions, timeoutSeconds: spec.value.timeoutSeconds, keepInputs: o.keepInputs ?? false },
-    startedAt: new Date().toISOString(),
-    endedAt: null,
-    state: "running",
-    hosts: { [host.name]: await host.facts() },
-    cells: [],
-    measurements: groups.map((g) => ({ workload: g.workload, mechanism: g.mechanism, calls: g.calls, status: "pending" })),
-  };
-  const save = () => writeFileAtomic(runPaths(paths.dir).manifest, `${JSON.stringify(manifest, null, 2)}\n`);
-  save();
-  const log = (title: string) => (text: string) => {
-    if (text.trim()) appendFileSync(join(paths.logs, "macro.log"), `## ${title}\n${text.trimEnd()}\n`);
-  };
-  const progress = o.progress ?? (() => {});
-
-  // The generated inputs are made again from their seeds whenever needed; the dataset does not keep them.
-  const scratch = join(paths.dir, "scratch");
-  mkdirSync(scratch);
-  const inputs = new Map<string, string>();
-  const refusals = new Map<string, string | null>();
-  const rows: MacroRow[] = [];
+  const fleet = new Fleet(o.hostsFile ? loadInventory(o.hostsFile) : undefined);
+  const hosts = resolveHosts(spec.value.hosts, o.on, o.on?.length ? "--on" : `${o.specPath}: hosts`, fleet);
   try {
-    for (const [i, g] of groups.entries()) {
-      if (o.signal?.aborted) throw new Error("interrupted (signal)");
-      const record = manifest.measurements[i];
-      const selection = `${g.mechanism} ${g.calls}`;
-      if (!refusals.has(selection)) refusals.set(selection, await interceptionRefusal(g));
-      const refusal = refusals.get(selection);
-      if (refusal) {
-        Object.assign(record, { status: "skipped", reason: refusal });
-      } else {
-        if (!inputs.has(g.workload)) inputs.set(g.workload, generatedInput(g, scratch));
-        const measured = await measureGroup(g, spec.value, inputs.get(g.workload)!, log(groupKey(g)));
-        rows.push(...measured);
-        writeMacroCsv(paths.dir, rows);
-        const failed = measured.filter((r) => !runSucceeded(r));
-        record.status = failed.length === measured.length ? "failed" : "done";
-        if (failed.length > 0) record.reason = `${failed.length} of ${measured.length} runs failed: ${failed[0].reason}`;
-      }
-      save();
-      progress(`${groupKey(g)}: ${record.status}${record.reason ? ` (${record.reason})` : ""}`);
-    }
-    manifest.state = "complete";
-  } catch (err) {
-    manifest.state = "incomplete";
-    manifest.stoppedBecause = (err as Error).message;
-  } finally {
-    if (!o.keepInputs) rmSync(scratch, { recursive: true, force: true });
+    if (hosts.some((h) => h.name === "local")) await checkLocalSpace(spec.value, o.resultsRoot);
+    const paths = createRunDir(o.resultsRoot, REFERENCE_DIR, { rawCsv: false }); // macro.csv holds the rows
+    const groupsByHost = new Map(hosts.map((h) => [h.name, planMacroGroups(spec.value, h.name)]));
+    const manifest: MacroManifest = {
+      format: MANIFEST_FORMAT,
+      kind: "macro",
+      runId: basename(paths.dir),
+      tool: toolIdentity(),
+      spec: { path: spec.path, sha256: spec.sha256, text: spec.text },
+      settings: { repetitions: spec.value.repetitions, timeoutSeconds: spec.value.timeoutSeconds, keepInputs: o.keepInputs ?? false },
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+      state: "running",
+      hosts: {},
+      cells: [],
+      measurements: [...groupsByHost.values()].flat().map((g) => ({ host: g.host, workload: g.workload, mechanism: g.mechanism, calls: g.calls, status: "pending" })),
+    };
+    const run: MacroRunState = {
+      runDir: paths.dir,
+      manifest,
+      rowsByHost: new Map(hosts.map((h) => [h.name, []])),
+      save: () => writeFileAtomic(runPaths(paths.dir).manifest, `${JSON.stringify(manifest, null, 2)}\n`),
+    };
+    run.save();
+    writeMacroCsv(paths.dir, []);
+
+    const outcomes = await Promise.allSettled(hosts.map((h) => measureOnHost(h, groupsByHost.get(h.name)!, spec.value, run, o)));
+    const stop = outcomes.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    manifest.state = stop ? "incomplete" : "complete";
+    if (stop) manifest.stoppedBecause = (stop.reason as Error).message;
+    const rows = allRows(run);
     writeMacroCsv(paths.dir, rows);
     writeMacroSummary(paths.dir, summarizeMacro(rows));
     manifest.endedAt = new Date().toISOString();
-    save();
-  }
+    run.save();
 
-  const reportIndex = o.report === false ? null : (await renderReport(paths.dir, join(o.reportRoot, manifest.runId))).indexPath;
-  return { runDir: paths.dir, reportIndex, failedRuns: rows.filter((r) => !runSucceeded(r)).length, complete: manifest.state === "complete" };
+    const reportIndex = o.report === false ? null : (await renderReport(paths.dir, join(o.reportRoot, manifest.runId))).indexPath;
+    return { runDir: paths.dir, reportIndex, failedRuns: rows.filter((r) => !runSucceeded(r)).length, complete: manifest.state === "complete" };
+  } finally {
+    await fleet.close();
+  }
 }

@@ -1,10 +1,10 @@
-import { spawn } from "node:child_process";
-import { execa } from "execa";
-import { NATIVE_DIR } from "../hosts/localHost.ts";
+import type { Host, NativeRun } from "../hosts/host.ts";
 import type { MacroRow } from "./macroCsv.ts";
-import type { CallSelection, MacroMechanism, ServerMode } from "./macroSpec.ts";
+import type { CallSelection, FindWorkload, GzipWorkload, MacroMechanism, ServerMode } from "./macroSpec.ts";
 
-export const BUILD_DIR = `${NATIVE_DIR}/build`;
+// Every workload runs on its host through a program of native/: tt-inputs
+// makes the inputs, tt-macro runs find and gzip, tt-server-run the server
+// and its load.
 
 export type TimedRun = Pick<MacroRow, "run" | "real_s" | "user_s" | "sys_s" | "exit" | "stops">;
 
@@ -27,32 +27,57 @@ export interface Interception {
   calls: CallSelection;
 }
 
-function macroArgs(i: Interception, runs: number, timeoutSeconds: number): string[] {
-  return ["-b", BUILD_DIR, "-m", i.mechanism, "-c", i.calls, "-n", String(runs), "-T", String(timeoutSeconds)];
-}
+const interceptionArgs = (i: Interception) => ["-m", i.mechanism, "-c", i.calls];
 
 /** The last lines a program wrote to stderr: the reason a run failed, kept short for the CSV. */
 export function lastWords(stderr: string): string {
   return stderr.trim().split("\n").slice(-3).join(" | ").slice(0, 400);
 }
 
+/** A program that did not run to its end, or ended with an error: why, in its own words. */
+function trouble(what: string, r: NativeRun): string | null {
+  if (r.failure) return `${what}: ${r.failure}`;
+  return r.exitCode === 0 ? null : `${what}: ${lastWords(r.stderr) || `exit status ${r.exitCode}`}`;
+}
+
 /**
- * Whether this machine can run a workload under the mechanism and selection:
+ * Whether the host can run a workload under the mechanism and selection:
  * null, or tt-macro's reason (a selection the mechanism cannot make, a kernel
  * that refuses a filter, strace not installed), from one run of `true`.
  */
-export async function interceptionRefusal(i: Interception): Promise<string | null> {
-  const r = await execa(`${BUILD_DIR}/tt-macro`, [...macroArgs(i, 1, 10), "--", "true"], { reject: false });
+export async function interceptionRefusal(host: Host, i: Interception): Promise<string | null> {
+  const r = await host.runNative("tt-macro", [...interceptionArgs(i), "-n", "1", "-T", "10", "--", "true"], { timeoutSeconds: 30 });
   const [row] = parseTimedRuns(r.stdout);
+  if (r.failure) return r.failure;
   if (r.exitCode === 0 && row?.exit === "0") return null;
-  return lastWords(r.stderr) || `tt-macro exited ${r.exitCode ?? r.signal} (run: ${row?.exit ?? "none"})`;
+  return lastWords(r.stderr) || `tt-macro exited ${r.exitCode} (run: ${row?.exit ?? "none"})`;
 }
 
-/** Run a command `runs` times; its stdout is discarded, as in Provos' "find ... >/dev/null". */
-export async function timeCommand(i: Interception, runs: number, timeoutSeconds: number, command: string[]): Promise<{ runs: TimedRun[]; stderr: string }> {
-  const r = await execa(`${BUILD_DIR}/tt-macro`, [...macroArgs(i, runs, timeoutSeconds), "--", ...command], { reject: false });
+/** tt-inputs' arguments for a workload's input at `path` on the host. */
+function inputArgs(w: FindWorkload | GzipWorkload, path: string): string[] {
+  return w.type === "find"
+    ? ["tree", path, String(w.dirs), String(w.files), String(w.maxFileBytes), String(w.seed)]
+    : ["file", path, String(w.bytes), w.content, String(w.seed)];
+}
+
+/** Whether the disk of `path` could take the input: null, or tt-inputs' refusal with the numbers. */
+export async function inputSpaceRefusal(host: Host, w: FindWorkload | GzipWorkload, path: string): Promise<string | null> {
+  return trouble("tt-inputs", await host.runNative("tt-inputs", ["-n", ...inputArgs(w, path)], { timeoutSeconds: 60 }));
+}
+
+/** Generate a workload's input on the host, after checking its disk; throws with tt-inputs' reason. */
+export async function generateInput(host: Host, w: FindWorkload | GzipWorkload, path: string): Promise<void> {
+  const problem = trouble("tt-inputs", await host.runNative("tt-inputs", inputArgs(w, path), { timeoutSeconds: 3600 }));
+  if (problem) throw new Error(problem);
+}
+
+/** Run a command `runs` times on the host; its stdout is discarded, as in Provos' "find ... >/dev/null". */
+export async function timeCommand(host: Host, i: Interception, runs: number, timeoutSeconds: number, command: string[]): Promise<{ runs: TimedRun[]; stderr: string }> {
+  const r = await host.runNative("tt-macro", [...interceptionArgs(i), "-n", String(runs), "-T", String(timeoutSeconds), "--", ...command], {
+    timeoutSeconds: runs * (timeoutSeconds + 10) + 30,
+  });
   const rows = parseTimedRuns(r.stdout);
-  if (rows.length !== runs) throw new Error(`tt-macro -m ${i.mechanism} ${command.join(" ")}: ${rows.length} of ${runs} runs reported: ${lastWords(r.stderr)}`);
+  if (rows.length !== runs) throw new Error(`tt-macro -m ${i.mechanism} ${command.join(" ")}: ${rows.length} of ${runs} runs reported: ${r.failure ?? lastWords(r.stderr)}`);
   return { runs: rows, stderr: r.stderr };
 }
 
@@ -76,46 +101,23 @@ export interface ServerRun {
   timed: TimedRun;
   served: number | null; // what the server says it answered
   load: LoadResult | null;
-  stderr: string; // the server's and tt-macro's, then the load client's
+  stderr: string;
 }
 
-/**
- * One run of the server workload: tt-server under the mechanism (through
- * tt-macro), loaded by tt-load once it says its port. The server stops after
- * the requests or timeoutSeconds, tt-macro kills it a little later at most.
- */
+/** One run of the server workload on the host (tt-server-run): the server under the mechanism, tt-load beside it. */
 export async function runServerOnce(
+  host: Host,
   i: Interception,
   o: { mode: ServerMode; requests: number; concurrency: number; port: number; timeoutSeconds: number },
 ): Promise<ServerRun> {
-  const server = spawn(
-    `${BUILD_DIR}/tt-macro`,
-    [...macroArgs(i, 1, o.timeoutSeconds + 5), "-p", "--", `${BUILD_DIR}/tt-server`, "-P", String(o.port), "-m", o.mode, "-n", String(o.requests), "-t", String(o.timeoutSeconds)],
-    { stdio: ["ignore", "pipe", "pipe"] },
+  const r = await host.runNative(
+    "tt-server-run",
+    [...interceptionArgs(i), "-M", o.mode, "-n", String(o.requests), "-k", String(o.concurrency), "-P", String(o.port), "-t", String(o.timeoutSeconds)],
+    { timeoutSeconds: o.timeoutSeconds + 30 },
   );
-  let out = "";
-  let err = "";
-  server.stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<void>((resolve) => server.once("close", () => resolve()));
-  const port = await new Promise<number | null>((resolve) => {
-    server.stdout.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /^port (\d+)$/m.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    void exited.then(() => resolve(null));
-  });
-  try {
-    const client =
-      port === null
-        ? null
-        : await execa(`${BUILD_DIR}/tt-load`, ["-P", String(port), "-n", String(o.requests), "-c", String(o.concurrency), "-m", o.mode, "-t", String(o.timeoutSeconds)], { reject: false });
-    await exited;
-    const [timed] = parseTimedRuns(out);
-    if (!timed) throw new Error(`tt-server under ${i.mechanism} reported no run: ${lastWords(err)}`);
-    const served = /^served (\d+)$/m.exec(out);
-    return { timed, served: served ? Number(served[1]) : null, load: client ? parseLoadResult(client.stdout) : null, stderr: err + (client?.stderr ?? "") };
-  } finally {
-    if (server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
-  }
+  const [timed] = parseTimedRuns(r.stdout);
+  if (!timed) throw new Error(`tt-server-run under ${i.mechanism} reported no run: ${r.failure ?? lastWords(r.stderr)}`);
+  const served = /^served (\d+)$/m.exec(r.stdout);
+  const loadLines = r.stdout.split("\n").filter((l) => l.startsWith("load ")).map((l) => l.slice("load ".length));
+  return { timed, served: served ? Number(served[1]) : null, load: parseLoadResult(loadLines.join("\n")), stderr: r.stderr };
 }

@@ -27,40 +27,53 @@ export async function renderMacroReport(runDir: string, outDir: string): Promise
   const own = join(runDir, "reference");
   const referenceDir = existsSync(join(own, "provos2002.csv")) ? own : REFERENCE_DIR;
   mkdirSync(join(outDir, "figures"), { recursive: true });
-  const plan = serverFigure(summary);
-  const figure = plan ? await figureBlock(outDir, Object.keys(manifest.hosts)[0] ?? "local", plan) : null;
-  const hosts = Object.values(manifest.hosts);
+  // Each host's numbers stand apart: its plain runs are the baseline of its traced ones.
+  const hostNames = [...new Set([...Object.keys(manifest.hosts), ...summary.map((r) => r.host)])];
+  const figureFiles: string[] = [];
+  const hostSections = [];
+  for (const name of hostNames) {
+    const rows = summary.filter((r) => r.host === name);
+    const plan = serverFigure(rows);
+    const figure = plan ? await figureBlock(outDir, name, plan) : null;
+    figureFiles.push(...(figure?.files ?? []));
+    const facts = manifest.hosts[name];
+    hostSections.push(html`<section id="host-${name}">
+<h2>Host ${name}</h2>
+${hasProvosWorkloads(rows) ? html`<h3>Provos 2002 (frame 14)</h3>${provosTable(rows, referenceDir)}` : html``}
+${figure ? html`<h3>Traced network server</h3>${figure.markup}` : html``}
+${facts ? environmentSection(facts) : html`<p>No facts: the host was not reached or its build failed (see below).</p>`}
+</section>`);
+  }
   const body = html`<header>
 <h1>Macrobenchmarks: what interception costs whole programs</h1>
 ${factsTable([
   ["run", manifest.runId],
   ["spec", `${manifest.spec.path} (sha256 ${manifest.spec.sha256})`],
+  ["hosts", hostNames.join(", ")],
   ["repetitions", manifest.settings.repetitions],
   ["state", manifest.stoppedBecause ? `${manifest.state}: ${manifest.stoppedBecause}` : manifest.state],
 ])}
 </header>
 <main>
-${hasProvosWorkloads(summary) ? html`<section id="provos2002"><h2>Provos 2002 (frame 14)</h2>${provosTable(summary, referenceDir)}</section>` : html``}
-${figure ? html`<section id="server"><h2>Traced network server</h2>${figure.markup}</section>` : html``}
+${hostSections}
 <section id="summary">
-<h2>Every workload and mechanism</h2>
+<h2>Every host, workload and mechanism</h2>
 <p>From <code>macro-summary.csv</code>: medians and median absolute deviations over the runs that succeeded; seconds, requests per second, µs.</p>
 <p>Calls: what the mechanism was told to intercept, every system call (all) or the socket calls (accept, read, recv,
 write, send, close). Plain runs are measured once, as the baseline of both.</p>
 ${table(
-  ["workload", "mechanism", "calls", "runs", "failed", "real", "± MAD", "user", "sys", "requests/s", "± MAD", "p50 µs", "p99 µs"],
-  summary.map((r) => [r.workload, r.mechanism, r.calls, r.runs, r.failed, num(r.real_median), num(r.real_mad), num(r.user_median), num(r.sys_median), num(r.rps_median), num(r.rps_mad), num(r.p50_us_median), num(r.p99_us_median)]),
+  ["host", "workload", "mechanism", "calls", "runs", "failed", "real", "± MAD", "user", "sys", "requests/s", "± MAD", "p50 µs", "p99 µs"],
+  summary.map((r) => [r.host, r.workload, r.mechanism, r.calls, r.runs, r.failed, num(r.real_median), num(r.real_mad), num(r.user_median), num(r.sys_median), num(r.rps_median), num(r.rps_mad), num(r.p50_us_median), num(r.p99_us_median)]),
   "numbers",
 )}
 </section>
 ${notMeasured.length > 0 ? html`<section id="not-measured">
 <h2>Not measured, or failed</h2>
 <p>Measurements of the spec this run has no successful rows for, with the reason from <code>manifest.json</code>.</p>
-${table(["workload", "mechanism", "calls", "status", "reason"], notMeasured.map((m) => [m.workload, m.mechanism, m.calls, m.status, m.reason ?? ""]))}
+${table(["host", "workload", "mechanism", "calls", "status", "reason"], notMeasured.map((m) => [m.host, m.workload, m.mechanism, m.calls, m.status, m.reason ?? ""]))}
 </section>` : html``}
-${hosts.map((h) => html`<section><h2>Host ${h.name}</h2>${environmentSection(h)}</section>`)}
 </main>`;
   const indexPath = resolve(outDir, "index.html");
   writeFileAtomic(indexPath, page(`tracetax macrobenchmarks ${manifest.runId}`, body));
-  return { indexPath, figureFiles: (figure?.files ?? []).map((f) => resolve(outDir, f)) };
+  return { indexPath, figureFiles: figureFiles.map((f) => resolve(outDir, f)) };
 }
