@@ -194,9 +194,11 @@ static long
 number(const char *text)
 {
 	char *end;
-	long v = strtol(text, &end, 10);
+	long v;
 
-	if (*text == '\0' || *end != '\0' || v < 0)
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (*text == '\0' || *end != '\0' || v < 0 || errno == ERANGE)
 		usage();
 	return v;
 }

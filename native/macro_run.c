@@ -10,10 +10,12 @@
  * the directory this program was started from.
  *
  * Output: "run,real_s,user_s,sys_s,exit", then one row per run. real_s is
- * CLOCK_MONOTONIC from fork to the end of the workload's first process;
+ * CLOCK_MONOTONIC from the moment the workload, set up and stopped just
+ * before its exec, is let go, to the end of its first process;
  * user_s and sys_s are that process's wait4 rusage, which includes every
  * descendant it waited for. exit is the exit status, "signal N", or
- * "timeout" when the run was killed after SECONDS (default 60).
+ * "timeout" when the run was killed after SECONDS (default 60), or
+ * "unstarted" when the mechanism could not be set up (why, on stderr).
  * The workload's stdout goes to /dev/null (as in "find ... >/dev/null"),
  * or with -p to this program's stdout, before that run's row. Where the
  * mechanism counts what it intercepted, the row is followed by
@@ -37,8 +39,11 @@
  *   strace-seccomp  the same with --seccomp-bpf: only the chosen calls stop.
  * The time of this program, of strace and of the seccomp supervisor as
  * tracers is outside the row, except strace's: it is the root of the tree.
- * Leftover processes of a run (daemons, children not waited for) are
- * killed when its first process ends: a run never outlives its row.
+ * Leftover processes of a run (children not waited for, daemons in other
+ * process groups, which on Linux are reparented to this program) are killed
+ * when its first process ends: a run never outlives its row. SIGINT, SIGTERM
+ * or SIGHUP kill the run in progress, which gets no row, and end the program
+ * with status 130.
  */
 #if defined(__linux__)
 #define _GNU_SOURCE
@@ -50,6 +55,7 @@
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -100,7 +106,10 @@ static const struct mechanism mechanisms[] = {
 	{ "strace-seccomp", SOCKET, NO_TRACER, 0, 0, 0, NULL, "--seccomp-bpf" },
 };
 
-static const char socket_calls_strace[] = "trace=accept,accept4,read,recvfrom,recvmsg,write,sendto,sendmsg,close";
+/* The socket calls, by name for strace and by number for the filters. */
+#define SOCKET_CALLS(X) X(accept) X(accept4) X(read) X(recvfrom) X(recvmsg) X(write) X(sendto) X(sendmsg) X(close)
+#define NAME(call) #call,
+static const char *const socket_call_names[] = { SOCKET_CALLS(NAME) };
 
 struct setup {
 	const struct mechanism *m;
@@ -110,13 +119,21 @@ struct setup {
 	char count_file[64]; /* where preloaded interposers report their counts */
 };
 
-static volatile sig_atomic_t timed_out;
+static volatile sig_atomic_t timed_out, terminated;
 
 static void
 on_alarm(int sig)
 {
 	(void)sig;
 	timed_out = 1;
+}
+
+/* SIGINT, SIGTERM, SIGHUP: end the run in progress (its workload killed, no row) and stop. */
+static void
+on_terminate(int sig)
+{
+	(void)sig;
+	terminated = 1;
 }
 
 static double
@@ -146,8 +163,8 @@ static const long *
 filtered_calls(int selection, int *n)
 {
 #if defined(TT_HAVE_SECCOMP)
-	static const long socket_calls[] = { SYS_accept, SYS_accept4, SYS_read, SYS_recvfrom, SYS_recvmsg,
-		SYS_write, SYS_sendto, SYS_sendmsg, SYS_close };
+#define NUMBER(call) SYS_##call,
+	static const long socket_calls[] = { SOCKET_CALLS(NUMBER) };
 
 	if (selection == SOCKET) {
 		*n = (int)(sizeof socket_calls / sizeof socket_calls[0]);
@@ -160,29 +177,42 @@ filtered_calls(int selection, int *n)
 	return NULL;
 }
 
-/* In the child: its own process group (so a timeout kills the whole tree), stdout as asked, then the workload. */
+/*
+ * In the child: its own process group (so a timeout kills the whole tree),
+ * stdout as asked, the mechanism's setup, then one stop, where the runner
+ * takes over (a tracer seizes it, the supervisor takes the listener) and
+ * starts the clock, then the workload.
+ */
 static void
 exec_workload(const struct setup *s, char **command)
 {
 	char *strace_argv[256] = { "strace", "-f", "-qq", "-o", "/dev/null" };
-	char **argv = command, library[PATH_MAX];
+	char **argv = command, library[PATH_MAX], trace[256] = "trace=";
+	size_t c;
 	int i, k = 5;
 
 	setpgid(0, 0);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 #if defined(__linux__)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
 	if (!s->pass_stdout) {
 		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0)
-			dup2(null, STDOUT_FILENO);
+		if (null >= 0 && dup2(null, STDOUT_FILENO) >= 0 && null != STDOUT_FILENO)
+			close(null);
 	}
 	if (s->m->strace != NULL) {
 		if (s->m->strace[0] != '\0')
 			strace_argv[k++] = (char *)s->m->strace;
 		if (s->selection == SOCKET) {
+			for (c = 0; c < sizeof socket_call_names / sizeof socket_call_names[0]; c++) {
+				strcat(trace, c > 0 ? "," : "");
+				strcat(trace, socket_call_names[c]);
+			}
 			strace_argv[k++] = "-e";
-			strace_argv[k++] = (char *)socket_calls_strace;
+			strace_argv[k++] = trace;
 		}
 		strace_argv[k++] = "--";
 		for (i = 0; command[i] != NULL && k < 255; i++)
@@ -195,8 +225,9 @@ exec_workload(const struct setup *s, char **command)
 		setenv("LD_PRELOAD", library, 1);
 		setenv("TT_COUNT_FILE", s->count_file, 1);
 	}
+	/* A filter that traces needs its tracer before the first call it selects: stop before it. */
 	if (s->m->tracer != NO_TRACER)
-		raise(SIGSTOP); /* held until the runner has seized it, so no call is missed */
+		raise(SIGSTOP);
 #if defined(TT_HAVE_SECCOMP)
 	if (s->m->filter) {
 		int n;
@@ -205,14 +236,11 @@ exec_workload(const struct setup *s, char **command)
 			fprintf(stderr, "tt-macro: cannot install the %s filter: %s\n", s->m->name, strerror(errno));
 			_exit(127);
 		}
-		/*
-		 * The listener closes at exec: held here until the supervisor has
-		 * taken it (under a filter on every call, this stop waits for it).
-		 */
-		if (s->m->supervised)
-			raise(SIGSTOP);
 	}
 #endif
+	/* The listener closes at exec: the supervisor takes it during this stop (which, on every call, waits for it). */
+	if (s->m->tracer == NO_TRACER)
+		raise(SIGSTOP);
 	execvp(argv[0], argv);
 	fprintf(stderr, "tt-macro: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
@@ -220,40 +248,73 @@ exec_workload(const struct setup *s, char **command)
 
 #if defined(__linux__)
 /*
- * Let a stopped tracee go on, delivering the signal it stopped for, if any:
- * to its next system call (every-call tracer) or its next seccomp event.
+ * Let a stopped tracee go on: to its next system call (every-call tracer) or
+ * its next seccomp event, delivering the signal it stopped for, if any. A
+ * job-control stop of the tracee stays a stop (PTRACE_LISTEN).
  */
 static void
 resume_tracee(enum tracer tracer, pid_t pid, int status, long *stops)
 {
 	int sig = WSTOPSIG(status), event = status >> 16, inject = 0;
 
-	if (sig == (SIGTRAP | 0x80) || event == PTRACE_EVENT_SECCOMP)
+	if (sig == (SIGTRAP | 0x80) || event == PTRACE_EVENT_SECCOMP) {
 		(*stops)++;
-	else if (event == 0 && sig != SIGTRAP)
+	} else if (event == PTRACE_EVENT_STOP && (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)) {
+		ptrace(PTRACE_LISTEN, pid, 0, 0);
+		return;
+	} else if (event == 0) {
 		inject = sig; /* a signal for the tracee, not a ptrace event */
+	}
 	ptrace(tracer == TRACE_EVERY_CALL ? PTRACE_SYSCALL : PTRACE_CONT, pid, 0, (void *)(long)inject);
 }
 
+/* Become the tracer of the stopped workload; every task it makes is traced too. */
 static int
 seize(enum tracer tracer, pid_t pid)
 {
 	long options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
 	    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
-	int status;
 
 	if (tracer == TRACE_SECCOMP_EVENTS)
 		options |= PTRACE_O_TRACESECCOMP;
-	if (waitpid(pid, &status, WUNTRACED) != pid || !WIFSTOPPED(status))
-		return -1;
-	if (ptrace(PTRACE_SEIZE, pid, 0, (void *)options) != 0)
-		return -1;
-	kill(pid, SIGCONT);
-	return 0;
+	return (int)ptrace(PTRACE_SEIZE, pid, 0, (void *)options);
+}
+
+/* Kill our children other than `spare`: leftovers of the workload in other process groups, reparented to us. */
+static void
+kill_children(pid_t spare)
+{
+	char path[64], stat[512], *end;
+	struct dirent *e;
+	DIR *d = opendir("/proc");
+	FILE *f;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		long pid = strtol(e->d_name, &end, 10), ppid;
+		if (*end != '\0' || pid <= 0 || pid == (long)spare)
+			continue;
+		snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		/* After the command name, which may hold spaces and parentheses: " S PPID ..." */
+		if (fgets(stat, sizeof stat, f) != NULL && (end = strrchr(stat, ')')) != NULL &&
+		    sscanf(end + 1, " %*c %ld", &ppid) == 1 && ppid == (long)getpid())
+			kill((pid_t)pid, SIGKILL);
+		fclose(f);
+	}
+	closedir(d);
+}
+#else
+static void
+kill_children(pid_t spare)
+{
+	(void)spare; /* without a subreaper, leftovers outside the process group are not ours to find */
 }
 #endif
 
-/* tt-seccomp-notify for the workload, its report on a pipe; -1 if it cannot start. */
+/* tt-seccomp-notify for the workload in its own process group, its report on a pipe; -1 if it cannot start. */
 static pid_t
 start_supervisor(const struct setup *s, pid_t workload, long timeout_s, int *report)
 {
@@ -263,35 +324,40 @@ start_supervisor(const struct setup *s, pid_t workload, long timeout_s, int *rep
 
 	if (pipe(out) != 0)
 		return -1;
+	fcntl(out[0], F_SETFD, FD_CLOEXEC);
 	snprintf(path, sizeof path, "%s/tt-seccomp-notify", s->build_dir);
 	snprintf(target, sizeof target, "%ld", (long)workload);
 	snprintf(wait_s, sizeof wait_s, "%ld", timeout_s);
 	if ((pid = fork()) == 0) {
+		setpgid(0, 0); /* a Ctrl-C is for tt-macro, which ends the supervisor itself */
 		dup2(out[1], STDOUT_FILENO);
-		close(out[0]);
 		close(out[1]);
 		execl(path, path, "-p", target, "-w", wait_s, (char *)NULL);
 		fprintf(stderr, "tt-macro: cannot run %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
 	close(out[1]);
+	if (pid < 0) {
+		close(out[0]);
+		return -1;
+	}
 	*report = out[0];
 	return pid;
 }
 
-/* Once the supervisor says it holds the listener, let the stopped workload go on to exec. */
+/* Wait for the supervisor's first line ("attached"): it holds the listener. */
 static int
-release_when_supervised(pid_t workload, int report)
+supervisor_attached(int report)
 {
 	char c = 0;
-	int status;
+	ssize_t n;
 
-	while (c != '\n')
-		if (read(report, &c, 1) != 1 && errno != EINTR)
+	while (c != '\n') {
+		n = read(report, &c, 1);
+		if (n == 0 || (n < 0 && errno != EINTR))
 			return -1; /* the supervisor failed; it said why on stderr */
-	if (waitpid(workload, &status, WUNTRACED) != workload || !WIFSTOPPED(status))
-		return -1;
-	return kill(workload, SIGCONT);
+	}
+	return 0;
 }
 
 /* What the supervisor's report ("attached", then "stops N ...") says it answered, or -1. */
@@ -303,10 +369,13 @@ supervisor_stops(int report)
 	ssize_t n;
 	const char *at;
 
-	while (len < sizeof buf - 1 && ((n = read(report, buf + len, sizeof buf - 1 - len)) > 0 || (n < 0 && errno == EINTR)))
+	while (len < sizeof buf - 1) {
+		n = read(report, buf + len, sizeof buf - 1 - len);
+		if (n == 0 || (n < 0 && errno != EINTR))
+			break;
 		if (n > 0)
 			len += (size_t)n;
-	close(report);
+	}
 	buf[len] = '\0';
 	at = strstr(buf, "stops ");
 	return at != NULL ? atol(at + 6) : -1;
@@ -329,55 +398,102 @@ reported_counts(const char *count_file)
 	return total;
 }
 
-/* One run: returns 0 and prints its row, or -1 when it could not start. */
+/*
+ * Between fork and the start of the clock: wait for the workload's stop and
+ * take it over (seize it, or have the supervisor take its listener).
+ */
 static int
+take_over(const struct setup *s, pid_t root, long timeout_s, pid_t *supervisor, int *report)
+{
+	int status;
+
+	if (s->m->supervised) {
+		if ((*supervisor = start_supervisor(s, root, timeout_s, report)) < 0 || supervisor_attached(*report) != 0) {
+			fprintf(stderr, "tt-macro: the seccomp supervisor did not take over the workload\n");
+			return -1;
+		}
+	}
+	if (waitpid(root, &status, WUNTRACED) != root || !WIFSTOPPED(status))
+		return -1; /* it ended before its stop; it said why on stderr */
+#if defined(__linux__)
+	if (s->m->tracer != NO_TRACER && seize(s->m->tracer, root) != 0) {
+		fprintf(stderr, "tt-macro: cannot trace the workload: %s\n", strerror(errno));
+		return -1;
+	}
+#endif
+	return 0;
+}
+
+/*
+ * The end of every run: the workload's process group killed, then any other
+ * process it left (Linux: we are their subreaper), the supervisor told to
+ * report, and everything reaped, within 10 s.
+ */
+static void
+end_run(pid_t root, pid_t supervisor)
+{
+	int status;
+	pid_t pid;
+
+	kill(-root, SIGKILL);
+	kill(root, SIGKILL);
+	kill_children(supervisor);
+	if (supervisor > 0)
+		kill(supervisor, SIGTERM);
+	timed_out = 0;
+	alarm(10);
+	while ((pid = wait4(-1, &status, __WALL, NULL)) > 0 || errno == EINTR) {
+		if (pid < 0 && timed_out && supervisor > 0)
+			kill(supervisor, SIGKILL);
+		if (pid > 0 && WIFSTOPPED(status))
+			kill(pid, SIGKILL);
+		kill_children(supervisor);
+	}
+	alarm(0);
+}
+
+/* One run and its row: "unstarted" when the workload could not be set up (the reason is on stderr). */
+static void
 run_once(long run, const struct setup *s, long timeout_s, char **command)
 {
 	struct rusage ru;
 	double start, real = 0;
-	int status = 0, root_status = 0, root_done = 0, report = -1;
+	int status = 0, root_status = 0, root_done = 0, killed = 0, report = -1;
 	long stops = 0;
 	pid_t pid, root, supervisor = -1;
 
 	fflush(stdout);
-	start = now();
+	memset(&ru, 0, sizeof ru);
 	root = fork();
-	if (root < 0)
-		return -1;
+	if (root < 0) {
+		fprintf(stderr, "tt-macro: fork: %s\n", strerror(errno));
+		printf("%ld,0,0,0,unstarted\n", run);
+		return;
+	}
 	if (root == 0)
 		exec_workload(s, command);
 	setpgid(root, root);
-#if defined(__linux__)
-	if (s->m->tracer != NO_TRACER && seize(s->m->tracer, root) != 0) {
-		fprintf(stderr, "tt-macro: cannot trace the workload: %s\n", strerror(errno));
-		kill(root, SIGKILL);
-		waitpid(root, NULL, 0);
-		return -1;
+	if (take_over(s, root, timeout_s, &supervisor, &report) != 0) {
+		end_run(root, supervisor);
+		if (report >= 0)
+			close(report);
+		printf("%ld,0,0,0,unstarted\n", run);
+		return;
 	}
-#endif
-	if (s->m->supervised &&
-	    ((supervisor = start_supervisor(s, root, timeout_s, &report)) < 0 || release_when_supervised(root, report) != 0)) {
-		fprintf(stderr, "tt-macro: the seccomp supervisor did not take over the workload\n");
-		kill(root, SIGKILL);
-		if (supervisor > 0)
-			kill(supervisor, SIGKILL);
-		while (wait4(-1, NULL, __WALL, NULL) > 0 || errno == EINTR)
-			;
-		return -1;
-	}
+	start = now();
+	kill(root, SIGCONT);
 	timed_out = 0;
 	alarm((unsigned)timeout_s);
-	memset(&ru, 0, sizeof ru);
 	/* Until the root ends: every task of the tree reports here when traced; only the root otherwise. */
 	while (!root_done) {
 		struct rusage r;
 
-		pid = wait4(-1, &status, __WALL, &r);
-		if (pid < 0 && errno == EINTR && timed_out) {
+		if ((timed_out || terminated) && !killed) {
 			kill(-root, SIGKILL);
 			kill(root, SIGKILL);
-			continue;
+			killed = 1;
 		}
+		pid = wait4(-1, &status, __WALL, &r);
 		if (pid < 0 && errno == EINTR)
 			continue;
 		if (pid < 0)
@@ -394,18 +510,17 @@ run_once(long run, const struct setup *s, long timeout_s, char **command)
 #endif
 	}
 	alarm(0);
-	/* Leftovers of the run are killed and reaped (tracees exit even while stopped), the supervisor told to report. */
-	kill(-root, SIGKILL);
-	if (supervisor > 0)
-		kill(supervisor, SIGTERM);
-	while (wait4(-1, &status, __WALL, NULL) > 0 || errno == EINTR)
-		;
-	if (supervisor > 0)
+	end_run(root, supervisor);
+	if (supervisor > 0) {
 		stops = supervisor_stops(report);
-	else if (s->m->preload != NULL)
+		close(report);
+	} else if (s->m->preload != NULL) {
 		stops = reported_counts(s->count_file);
+	}
+	if (terminated)
+		return; /* an interrupted run has no row */
 	printf("%ld,%.6f,%.6f,%.6f,", run, real, seconds(ru.ru_utime), seconds(ru.ru_stime));
-	if (timed_out)
+	if (killed)
 		printf("timeout\n");
 	else if (WIFSIGNALED(root_status))
 		printf("signal %d\n", WTERMSIG(root_status));
@@ -414,7 +529,6 @@ run_once(long run, const struct setup *s, long timeout_s, char **command)
 	if (s->m->tracer != NO_TRACER || supervisor > 0 || s->m->preload != NULL)
 		printf("#stops %ld %ld\n", run, stops);
 	fflush(stdout);
-	return 0;
 }
 
 static const char *
@@ -467,7 +581,7 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	struct setup s;
 	long runs = 1, timeout_s = 60, i;
-	int opt, fd = -1, failed = 0;
+	int opt, fd = -1;
 	const char *name = NULL, *selection = "all", *why;
 
 	memset(&s, 0, sizeof s);
@@ -511,10 +625,21 @@ main(int argc, char **argv)
 	sa.sa_handler = on_alarm; /* no SA_RESTART: the alarm interrupts wait4 */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
+	sa.sa_handler = on_terminate;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+#if defined(__linux__)
+	prctl(PR_SET_CHILD_SUBREAPER, 1); /* what the workload leaves behind becomes ours to kill */
+#endif
 	printf("run,real_s,user_s,sys_s,exit\n");
-	for (i = 1; i <= runs && !failed; i++)
-		failed = run_once(i, &s, timeout_s, argv + optind) != 0;
+	for (i = 1; i <= runs && !terminated; i++)
+		run_once(i, &s, timeout_s, argv + optind);
 	if (s.m->preload != NULL)
 		unlink(s.count_file);
-	return failed;
+	if (terminated) {
+		fprintf(stderr, "tt-macro: interrupted\n");
+		return 130;
+	}
+	return 0;
 }

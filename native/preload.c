@@ -2,8 +2,8 @@
  * tt-preload.so: the paper's second approach to interception, a modified
  * system library (LD_PRELOAD). It interposes libc's functions for the
  * measured calls, and for the socket calls of the server macrobenchmark
- * (accept, recv, send; read, write and close are shared), and passes each
- * on to the real one; with TT_PRELOAD_HANDLER=inspect it first checks
+ * (accept, accept4, recv, recvfrom, recvmsg, send, sendto, sendmsg; read,
+ * write and close are shared), and passes each on to the real one; with TT_PRELOAD_HANDLER=inspect it first checks
  * open()'s path by the policy. The counters let the benchmark report what
  * was intercepted; under tt-macro each process reports its count at exit.
  */
@@ -38,6 +38,9 @@ static ssize_t (*real_recv)(int, void *, size_t, int);
 static ssize_t (*real_recvfrom)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
 static ssize_t (*real_send)(int, const void *, size_t, int);
 static ssize_t (*real_sendto)(int, const void *, size_t, int, const struct sockaddr *, socklen_t);
+static ssize_t (*real_recvmsg)(int, struct msghdr *, int);
+static ssize_t (*real_sendmsg)(int, const struct msghdr *, int);
+static pid_t (*real_fork)(void);
 
 /* Resolve everything once at load time: a lookup per call would be a cost of its own. */
 __attribute__((constructor)) static void
@@ -60,6 +63,9 @@ resolve(void)
 	*(void **)&real_recvfrom = dlsym(RTLD_NEXT, "recvfrom");
 	*(void **)&real_send = dlsym(RTLD_NEXT, "send");
 	*(void **)&real_sendto = dlsym(RTLD_NEXT, "sendto");
+	*(void **)&real_recvmsg = dlsym(RTLD_NEXT, "recvmsg");
+	*(void **)&real_sendmsg = dlsym(RTLD_NEXT, "sendmsg");
+	*(void **)&real_fork = dlsym(RTLD_NEXT, "fork");
 	tt_count_file_from_env();
 }
 
@@ -197,4 +203,29 @@ sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *addr
 {
 	tt_preload_calls++;
 	return real_sendto(fd, buf, n, flags, addr, len);
+}
+
+ssize_t
+recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	tt_preload_calls++;
+	return real_recvmsg(fd, msg, flags);
+}
+
+ssize_t
+sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	tt_preload_calls++;
+	return real_sendmsg(fd, msg, flags);
+}
+
+/* A child starts counting afresh: what was counted before the fork is the parent's to report. */
+pid_t
+fork(void)
+{
+	pid_t pid = real_fork();
+
+	if (pid == 0)
+		tt_preload_calls = 0;
+	return pid;
 }

@@ -15,6 +15,7 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <errno.h>
 #include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -40,6 +41,11 @@ tt_install_filter(unsigned int action, const long *syscalls, int n, int fd_sysca
 	struct sock_fprog prog;
 	int i, k = 0, p;
 	unsigned int flags = action == SECCOMP_RET_USER_NOTIF ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+
+	if (n > 12 || fd_syscalls > n) {
+		errno = EINVAL;
+		return -1;
+	}
 
 	f[k++] = TT_LD(offsetof(struct seccomp_data, arch));
 	f[k++] = TT_JEQ(AUDIT_ARCH_X86_64, 1, 0);

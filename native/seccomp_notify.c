@@ -111,6 +111,7 @@ main(int argc, char **argv)
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 	unsigned long stops = 0;
+	sigset_t stop_signals, waiting;
 	pid_t pid = 0;
 	long wait_ms = 0;
 	int listener, opt, inspect = 0;
@@ -144,10 +145,16 @@ main(int argc, char **argv)
 	printf("attached\n");
 	fflush(stdout);
 
+	/* The stop signals stay blocked but inside ppoll, so one cannot slip in between the check and the wait. */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGUSR1);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop_signals, &waiting);
 	while (!stop_requested) {
 		struct pollfd p = { listener, POLLIN, 0 };
 
-		if (poll(&p, 1, -1) < 0) {
+		if (ppoll(&p, 1, NULL, &waiting) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,7 @@ start(const char *program, char *const args[], FILE **out)
 		_exit(127);
 	}
 	close(p[1]);
+	fcntl(p[0], F_SETFD, FD_CLOEXEC); /* not for tt-load to inherit */
 	*out = fdopen(p[0], "r");
 	return pid;
 }
@@ -68,7 +70,7 @@ main(int argc, char **argv)
 	char *mechanism = NULL, *calls = "all", *mode = NULL, *requests = NULL, *concurrency = NULL, *port = "0";
 	char line[512], server_limit[32], macro_limit[32], *slash;
 	long seconds = 30;
-	int opt, status;
+	int opt, status = 0;
 	FILE *server_out, *load_out;
 	pid_t server, load;
 
@@ -114,6 +116,7 @@ main(int argc, char **argv)
 		}
 	}
 	fclose(server_out);
-	waitpid(server, &status, 0);
+	if (waitpid(server, &status, 0) != server)
+		return 1;
 	return fflush(stdout) == 0 && WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }

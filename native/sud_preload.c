@@ -2,12 +2,15 @@
  * tt-sud.so: syscall user dispatch for a whole program (tt-macro -m sud).
  * Preloaded, it turns dispatch on before main() and every system call the
  * program makes from then on traps to the handler of sud.h, which performs
- * it. Each new program image turns it on again through the same preload.
- * Threads and posix_spawn are not served (see sud.h); fork and vfork are.
+ * it. Each new program image turns it on again through the same preload,
+ * each child the handler's fork. Threads and posix_spawn are not served
+ * (see sud.h).
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #if defined(__linux__)
 #include <sys/prctl.h> /* sud.h needs PR_SET_SYSCALL_USER_DISPATCH from here */
@@ -22,8 +25,11 @@ __attribute__((constructor)) static void
 dispatch_on(void)
 {
 	tt_count_file_from_env();
-	if (tt_sud_install(0) != 0)
-		_exit(126); /* a workload that ran untraced would be a wrong row */
+	if (tt_sud_install(0) != 0) {
+		/* A workload that ran untraced would be a wrong row. */
+		fprintf(stderr, "tt-sud.so: cannot turn on syscall user dispatch: %s\n", strerror(errno));
+		_exit(126);
+	}
 	tt_sud_selector = SYSCALL_DISPATCH_FILTER_BLOCK;
 }
 

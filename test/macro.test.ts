@@ -160,6 +160,40 @@ for (const i of INTERCEPTIONS) {
   });
 }
 
+/** Whether a process is still there (a zombie counts as gone). */
+function alive(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+for (const mechanism of ["none", "ptrace"]) {
+  test(`under ${mechanism}, a process the workload leaves in a session of its own ends with the run`, () => {
+    const { out, run } = underMechanism(mechanism, "all", ["sh", "-c", "setsid sleep 300 </dev/null >/dev/null 2>&1 & echo daemon $!"]);
+    assert.equal(run.exit, "0");
+    const daemon = Number(/^daemon (\d+)$/m.exec(out)![1]);
+    assert.equal(alive(daemon), false, `the setsid'd sleep ${daemon} was killed`);
+  });
+}
+
+test("a traced workload that never ends is killed at the time limit and its row says timeout", () => {
+  const out = execFileSync(join(BUILD_DIR, "tt-macro"), ["-m", "ptrace", "-n", "2", "-T", "1", "--", "sh", "-c", "while :; do :; done"], { encoding: "utf8" });
+  assert.deepEqual(parseTimedRuns(out).map((r) => r.exit), ["timeout", "timeout"]);
+});
+
+test("SIGTERM ends tt-macro with the workload: no row for the run it stopped, status 130", async () => {
+  const macro = spawnNative("tt-macro", ["-m", "strace", "-n", "3", "-p", "--", "sh", "-c", "echo pid $$; exec sleep 300"]);
+  started.push(macro);
+  const out = allOutput(macro);
+  const workload = Number((await waitForLine(macro, /^pid \d+$/)).split(" ")[1]);
+  macro.kill("SIGTERM");
+  assert.equal(await ended(macro), 130);
+  assert.deepEqual(parseTimedRuns(await out), []);
+  assert.equal(alive(workload), false);
+});
+
 test("tt-macro refuses a selection a mechanism cannot make, with status 2", () => {
   for (const [mechanism, calls, what] of [["ptrace", "socket", "the socket calls only"], ["preload", "all", "every call"]]) {
     assert.throws(

@@ -19,7 +19,8 @@ export interface Host {
   runNative(program: string, args: string[], options: { timeoutSeconds: number }): Promise<NativeRun>;
   /** Create the directory for a run's scratch files on the host: localDir here, <workdir>/<runId>-scratch on a remote host. */
   makeScratch(runId: string, localDir: string): Promise<string>;
-  removeScratch(dir: string): Promise<void>;
+  /** Remove a scratch directory, or a file or directory in it. */
+  removeScratch(path: string): Promise<void>;
 }
 
 export interface NativeRun {

@@ -49,18 +49,22 @@ export interface MacroRunOptions {
 
 const blank = { requests: null, errors: null, rps: null, p50_us: null, p99_us: null };
 
-/** Every run of one group on its host; `input` is the generated tree or file of find and gzip. */
-async function measureGroup(host: Host, g: MacroGroup, s: MacroSpec, input: string, log: (text: string) => void): Promise<MacroRow[]> {
+/**
+ * Every run of one group on its host, each row added to `rows` as soon as it
+ * is known; `input` is the generated tree or file of find and gzip. Returns
+ * why runs are missing, if some are; throws when the host cannot be used.
+ */
+async function measureGroup(host: Host, g: MacroGroup, s: MacroSpec, input: string, rows: MacroRow[], log: (text: string) => void): Promise<string | null> {
   const { repetitions, timeoutSeconds } = s;
   const at = { host: g.host, workload: g.workload, mechanism: g.mechanism, calls: g.calls };
   if (g.spec.type !== "server") {
     const command = g.spec.type === "find" ? ["find", input] : ["gzip", "-9", "-c", input];
-    const { runs, stderr } = await timeCommand(host, g, repetitions, timeoutSeconds, command);
+    const { runs, stderr, missing } = await timeCommand(host, g, repetitions, timeoutSeconds, command);
     log(stderr);
-    return runs.map((t) => ({ ...at, ...t, ...blank, reason: t.exit === "0" ? "" : lastWords(stderr) || `exit ${t.exit}` }));
+    rows.push(...runs.map((t) => ({ ...at, ...t, ...blank, reason: t.exit === "0" ? "" : lastWords(stderr) || `exit ${t.exit}` })));
+    return missing;
   }
   const w = g.spec;
-  const rows: MacroRow[] = [];
   for (let run = 1; run <= repetitions; run++) {
     const r = await runServerOnce(host, g, { mode: w.mode, requests: w.requests, concurrency: w.concurrency, port: w.port, timeoutSeconds });
     log(r.stderr);
@@ -71,7 +75,7 @@ async function measureGroup(host: Host, g: MacroGroup, s: MacroSpec, input: stri
     const reason = failed ? lastWords(r.stderr) || `exit ${r.timed.exit}, ${errors} of ${w.requests} requests unanswered` : "";
     rows.push({ ...at, ...r.timed, run, requests: load.requests, errors, rps: load.rps, p50_us: load.p50_us, p99_us: load.p99_us, reason });
   }
-  return rows;
+  return null;
 }
 
 /** The run being written: its manifest, the rows of each host (in the order of the hosts), and how to save them. */
@@ -112,9 +116,12 @@ async function measureOnHost(host: Host, groups: MacroGroup[], spec: MacroSpec, 
   const inputs = new Map<string, Promise<string>>();
   const refusals = new Map<string, string | null>();
   const rows = run.rowsByHost.get(host.name)!;
+  const lastUse = new Map(groups.map((g) => [g.workload, g])); // an input is removed after its last group
   try {
     for (const g of groups) {
       if (o.signal?.aborted) throw new Error("interrupted (signal)");
+      const record = records[groups.indexOf(g)];
+      const before = rows.length;
       try {
         const selection = `${g.mechanism} ${g.calls}`;
         if (!refusals.has(selection)) refusals.set(selection, await interceptionRefusal(host, g));
@@ -129,21 +136,22 @@ async function measureOnHost(host: Host, groups: MacroGroup[], spec: MacroSpec, 
             if (!inputs.has(w.type)) inputs.set(w.type, generateInput(host, w, `${scratch}/${w.type}`).then(() => `${scratch}/${w.type}`));
             input = await inputs.get(w.type)!;
           }
-          const measured = await measureGroup(host, g, spec, input, (text) => {
+          const missing = await measureGroup(host, g, spec, input, rows, (text) => {
             if (text.trim()) appendFileSync(join(runPaths(run.runDir).logs, "macro.log"), `## ${groupKey(g)}\n${text.trimEnd()}\n`);
           });
-          rows.push(...measured);
-          writeMacroCsv(run.runDir, allRows(run));
+          const measured = rows.slice(before);
           const failed = measured.filter((r) => !runSucceeded(r));
-          const record = records[groups.indexOf(g)];
-          record.status = failed.length === measured.length ? "failed" : "done";
-          if (failed.length > 0) record.reason = `${failed.length} of ${measured.length} runs failed: ${failed[0].reason}`;
+          record.status = missing || failed.length === measured.length ? "failed" : "done";
+          const reasons = [missing, failed.length > 0 ? `${failed.length} of ${measured.length} runs failed: ${failed[0].reason}` : null];
+          if (reasons.some(Boolean)) record.reason = reasons.filter(Boolean).join("; ");
         }
       } catch (err) {
         fail(g, "failed", (err as Error).message);
       }
+      writeMacroCsv(run.runDir, allRows(run));
       run.save();
       progress(g);
+      if (lastUse.get(g.workload) === g && inputs.has(g.workload) && !o.keepInputs) await host.removeScratch(`${scratch}/${g.workload}`);
     }
   } finally {
     if (!o.keepInputs) await host.removeScratch(scratch);

@@ -48,7 +48,7 @@ function trouble(what: string, r: NativeRun): string | null {
 export async function interceptionRefusal(host: Host, i: Interception): Promise<string | null> {
   const r = await host.runNative("tt-macro", [...interceptionArgs(i), "-n", "1", "-T", "10", "--", "true"], { timeoutSeconds: 30 });
   const [row] = parseTimedRuns(r.stdout);
-  if (r.failure) return r.failure;
+  if (r.failure) throw new Error(r.failure); // the host, not the mechanism, failed
   if (r.exitCode === 0 && row?.exit === "0") return null;
   return lastWords(r.stderr) || `tt-macro exited ${r.exitCode} (run: ${row?.exit ?? "none"})`;
 }
@@ -71,14 +71,24 @@ export async function generateInput(host: Host, w: FindWorkload | GzipWorkload, 
   if (problem) throw new Error(problem);
 }
 
-/** Run a command `runs` times on the host; its stdout is discarded, as in Provos' "find ... >/dev/null". */
-export async function timeCommand(host: Host, i: Interception, runs: number, timeoutSeconds: number, command: string[]): Promise<{ runs: TimedRun[]; stderr: string }> {
+/**
+ * Run a command `runs` times on the host; its stdout is discarded, as in
+ * Provos' "find ... >/dev/null". The runs tt-macro reported, and why there
+ * are fewer than asked for, if there are (interrupted, connection lost).
+ */
+export async function timeCommand(
+  host: Host,
+  i: Interception,
+  runs: number,
+  timeoutSeconds: number,
+  command: string[],
+): Promise<{ runs: TimedRun[]; stderr: string; missing: string | null }> {
   const r = await host.runNative("tt-macro", [...interceptionArgs(i), "-n", String(runs), "-T", String(timeoutSeconds), "--", ...command], {
-    timeoutSeconds: runs * (timeoutSeconds + 10) + 30,
+    timeoutSeconds: runs * (timeoutSeconds + 15) + 30,
   });
   const rows = parseTimedRuns(r.stdout);
-  if (rows.length !== runs) throw new Error(`tt-macro -m ${i.mechanism} ${command.join(" ")}: ${rows.length} of ${runs} runs reported: ${r.failure ?? lastWords(r.stderr)}`);
-  return { runs: rows, stderr: r.stderr };
+  const missing = rows.length === runs ? null : `${runs - rows.length} of ${runs} runs not reported: ${r.failure ?? (lastWords(r.stderr) || `tt-macro exited ${r.exitCode}`)}`;
+  return { runs: rows, stderr: r.stderr, missing };
 }
 
 export interface LoadResult {

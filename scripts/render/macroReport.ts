@@ -28,7 +28,7 @@ export async function renderMacroReport(runDir: string, outDir: string): Promise
   const referenceDir = existsSync(join(own, "provos2002.csv")) ? own : REFERENCE_DIR;
   mkdirSync(join(outDir, "figures"), { recursive: true });
   // Each host's numbers stand apart: its plain runs are the baseline of its traced ones.
-  const hostNames = [...new Set([...Object.keys(manifest.hosts), ...summary.map((r) => r.host)])];
+  const hostNames = [...new Set([...Object.keys(manifest.hosts), ...(manifest.measurements ?? []).map((m) => m.host), ...summary.map((r) => r.host)])];
   const figureFiles: string[] = [];
   const hostSections = [];
   for (const name of hostNames) {
@@ -59,8 +59,8 @@ ${hostSections}
 <section id="summary">
 <h2>Every host, workload and mechanism</h2>
 <p>From <code>macro-summary.csv</code>: medians and median absolute deviations over the runs that succeeded; seconds, requests per second, µs.</p>
-<p>Calls: what the mechanism was told to intercept, every system call (all) or the socket calls (accept, read, recv,
-write, send, close). Plain runs are measured once, as the baseline of both.</p>
+<p>Calls: what the mechanism was told to intercept, every system call (all) or the socket calls (accept, accept4,
+read, recvfrom, recvmsg, write, sendto, sendmsg, close). Plain runs are measured once, as the baseline of both.</p>
 ${table(
   ["host", "workload", "mechanism", "calls", "runs", "failed", "real", "± MAD", "user", "sys", "requests/s", "± MAD", "p50 µs", "p99 µs"],
   summary.map((r) => [r.host, r.workload, r.mechanism, r.calls, r.runs, r.failed, num(r.real_median), num(r.real_mad), num(r.user_median), num(r.sys_median), num(r.rps_median), num(r.rps_mad), num(r.p50_us_median), num(r.p99_us_median)]),

@@ -39,6 +39,6 @@ export function serverFigure(summary: MacroSummaryRow[]): FigurePlan | null {
     csv: stringify(rows, { header: true }),
     caption: html`tt-server on 127.0.0.1 under each mechanism, loaded by tt-load (not traced); keep-alive sends every
 request of a client thread on one connection, close opens one per request. ", socket": the mechanism was told to
-intercept accept, read, recv, write, send and close only. From <code>macro-summary.csv</code>.`,
+intercept the socket calls only (accept, accept4, read, recvfrom, recvmsg, write, sendto, sendmsg, close). From <code>macro-summary.csv</code>.`,
   };
 }
