@@ -120,12 +120,16 @@ struct setup {
 };
 
 static volatile sig_atomic_t timed_out, terminated;
+static volatile pid_t running; /* the process group of the workload while it runs, else 0 */
 
+/* The handlers kill the workload themselves: a flag alone could be set just after the loop looked at it. */
 static void
 on_alarm(int sig)
 {
 	(void)sig;
 	timed_out = 1;
+	if (running > 0)
+		kill(-running, SIGKILL);
 }
 
 /* SIGINT, SIGTERM, SIGHUP: end the run in progress (its workload killed, no row) and stop. */
@@ -134,6 +138,8 @@ on_terminate(int sig)
 {
 	(void)sig;
 	terminated = 1;
+	if (running > 0)
+		kill(-running, SIGKILL);
 }
 
 static double
@@ -179,9 +185,9 @@ filtered_calls(int selection, int *n)
 
 /*
  * In the child: its own process group (so a timeout kills the whole tree),
- * stdout as asked, the mechanism's setup, then one stop, where the runner
- * takes over (a tracer seizes it, the supervisor takes the listener) and
- * starts the clock, then the workload.
+ * stdout as asked, the mechanism's setup, and one stop before the exec,
+ * where the runner takes over and starts the clock: a tracer seizes it
+ * before the filter is installed, the supervisor takes the listener after.
  */
 static void
 exec_workload(const struct setup *s, char **command)
@@ -225,6 +231,11 @@ exec_workload(const struct setup *s, char **command)
 		setenv("LD_PRELOAD", library, 1);
 		setenv("TT_COUNT_FILE", s->count_file, 1);
 	}
+#if defined(__linux__) && defined(PR_SET_PTRACER)
+	/* Yama (ptrace_scope 1) lets the supervisor, a descendant of tt-macro, take our listener. */
+	if (s->m->supervised)
+		prctl(PR_SET_PTRACER, getppid(), 0, 0, 0);
+#endif
 	/* A filter that traces needs its tracer before the first call it selects: stop before it. */
 	if (s->m->tracer != NO_TRACER)
 		raise(SIGSTOP);
@@ -354,8 +365,8 @@ supervisor_attached(int report)
 
 	while (c != '\n') {
 		n = read(report, &c, 1);
-		if (n == 0 || (n < 0 && errno != EINTR))
-			return -1; /* the supervisor failed; it said why on stderr */
+		if (n == 0 || (n < 0 && (errno != EINTR || terminated)))
+			return -1; /* the supervisor failed (it said why on stderr), or we were told to stop */
 	}
 	return 0;
 }
@@ -413,7 +424,10 @@ take_over(const struct setup *s, pid_t root, long timeout_s, pid_t *supervisor, 
 			return -1;
 		}
 	}
-	if (waitpid(root, &status, WUNTRACED) != root || !WIFSTOPPED(status))
+	while (waitpid(root, &status, WUNTRACED) != root)
+		if (errno != EINTR || terminated)
+			return -1;
+	if (!WIFSTOPPED(status))
 		return -1; /* it ended before its stop; it said why on stderr */
 #if defined(__linux__)
 	if (s->m->tracer != NO_TRACER && seize(s->m->tracer, root) != 0) {
@@ -427,24 +441,29 @@ take_over(const struct setup *s, pid_t root, long timeout_s, pid_t *supervisor, 
 /*
  * The end of every run: the workload's process group killed, then any other
  * process it left (Linux: we are their subreaper), the supervisor told to
- * report, and everything reaped, within 10 s.
+ * report (killed if it has not within 10 s), and everything reaped.
+ * `supervisor` is -1 when there is none or it was reaped already.
  */
 static void
 end_run(pid_t root, pid_t supervisor)
 {
-	int status;
+	int status, supervisor_killed = 0;
 	pid_t pid;
 
+	running = 0;
 	kill(-root, SIGKILL);
-	kill(root, SIGKILL);
 	kill_children(supervisor);
 	if (supervisor > 0)
 		kill(supervisor, SIGTERM);
 	timed_out = 0;
 	alarm(10);
 	while ((pid = wait4(-1, &status, __WALL, NULL)) > 0 || errno == EINTR) {
-		if (pid < 0 && timed_out && supervisor > 0)
+		if (pid == supervisor)
+			supervisor = -1;
+		if (timed_out && supervisor > 0 && !supervisor_killed) {
 			kill(supervisor, SIGKILL);
+			supervisor_killed = 1;
+		}
 		if (pid > 0 && WIFSTOPPED(status))
 			kill(pid, SIGKILL);
 		kill_children(supervisor);
@@ -458,7 +477,7 @@ run_once(long run, const struct setup *s, long timeout_s, char **command)
 {
 	struct rusage ru;
 	double start, real = 0;
-	int status = 0, root_status = 0, root_done = 0, killed = 0, report = -1;
+	int status = 0, root_status = 0, root_done = 0, supervisor_done = 0, killed = 0, report = -1;
 	long stops = 0;
 	pid_t pid, root, supervisor = -1;
 
@@ -477,10 +496,12 @@ run_once(long run, const struct setup *s, long timeout_s, char **command)
 		end_run(root, supervisor);
 		if (report >= 0)
 			close(report);
-		printf("%ld,0,0,0,unstarted\n", run);
+		if (!terminated) /* an interrupted run has no row */
+			printf("%ld,0,0,0,unstarted\n", run);
 		return;
 	}
 	start = now();
+	running = root;
 	kill(root, SIGCONT);
 	timed_out = 0;
 	alarm((unsigned)timeout_s);
@@ -489,8 +510,7 @@ run_once(long run, const struct setup *s, long timeout_s, char **command)
 		struct rusage r;
 
 		if ((timed_out || terminated) && !killed) {
-			kill(-root, SIGKILL);
-			kill(root, SIGKILL);
+			kill(root, SIGKILL); /* its group is killed by the handler; the root may have left it */
 			killed = 1;
 		}
 		pid = wait4(-1, &status, __WALL, &r);
@@ -503,6 +523,8 @@ run_once(long run, const struct setup *s, long timeout_s, char **command)
 			root_status = status;
 			root_done = 1;
 			ru = r;
+		} else if (pid == supervisor && (WIFEXITED(status) || WIFSIGNALED(status))) {
+			supervisor_done = 1; /* early: the run ends with its calls failing, and the row says how */
 		}
 #if defined(__linux__)
 		else if (WIFSTOPPED(status))
@@ -510,7 +532,8 @@ run_once(long run, const struct setup *s, long timeout_s, char **command)
 #endif
 	}
 	alarm(0);
-	end_run(root, supervisor);
+	killed |= timed_out; /* the alarm's handler may have killed it before the loop looked */
+	end_run(root, supervisor_done ? -1 : supervisor);
 	if (supervisor > 0) {
 		stops = supervisor_stops(report);
 		close(report);
@@ -520,7 +543,8 @@ run_once(long run, const struct setup *s, long timeout_s, char **command)
 	if (terminated)
 		return; /* an interrupted run has no row */
 	printf("%ld,%.6f,%.6f,%.6f,", run, real, seconds(ru.ru_utime), seconds(ru.ru_stime));
-	if (killed)
+	/* Killed at the limit (by the loop or the alarm's handler), not a run that ended as the alarm rang. */
+	if (killed && WIFSIGNALED(root_status) && WTERMSIG(root_status) == SIGKILL)
 		printf("timeout\n");
 	else if (WIFSIGNALED(root_status))
 		printf("signal %d\n", WTERMSIG(root_status));

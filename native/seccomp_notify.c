@@ -91,9 +91,14 @@ take_listener(pid_t pid, long wait_ms)
 		fprintf(stderr, "tt-seccomp-notify: pidfd_open(%ld): %s\n", (long)pid, strerror(errno));
 		return -1;
 	}
-	while ((remote = find_listener(pid)) < 0 && wait_ms-- > 0 && !stop_requested)
-		usleep(1000);
+	/* The pidfd turns readable when the process ends: no use waiting for a filter it will never install. */
+	while ((remote = find_listener(pid)) < 0 && wait_ms-- > 0 && !stop_requested) {
+		struct pollfd gone = { pidfd, POLLIN, 0 };
+		if (poll(&gone, 1, 1) > 0)
+			break;
+	}
 	if (remote < 0) {
+		close(pidfd);
 		fprintf(stderr, "tt-seccomp-notify: pid %ld holds no seccomp listener (is its filter installed?)\n", (long)pid);
 		return -1;
 	}

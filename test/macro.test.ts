@@ -178,9 +178,11 @@ for (const mechanism of ["none", "ptrace"]) {
   });
 }
 
-test("a traced workload that never ends is killed at the time limit and its row says timeout", () => {
-  const out = execFileSync(join(BUILD_DIR, "tt-macro"), ["-m", "ptrace", "-n", "2", "-T", "1", "--", "sh", "-c", "while :; do :; done"], { encoding: "utf8" });
-  assert.deepEqual(parseTimedRuns(out).map((r) => r.exit), ["timeout", "timeout"]);
+test("a workload that never ends, traced or not, is killed at the time limit and its row says timeout", () => {
+  for (const [mechanism, command] of [["ptrace", "while :; do :; done"], ["none", "exec sleep 300"], ["seccomp-notify", "exec sleep 300"]]) {
+    const out = execFileSync(join(BUILD_DIR, "tt-macro"), ["-m", mechanism, "-n", "2", "-T", "1", "--", "sh", "-c", command], { encoding: "utf8" });
+    assert.deepEqual(parseTimedRuns(out).map((r) => r.exit), ["timeout", "timeout"], mechanism);
+  }
 });
 
 test("SIGTERM ends tt-macro with the workload: no row for the run it stopped, status 130", async () => {

@@ -44,7 +44,7 @@ export class LocalHost implements Host {
 
   async runNative(program: string, args: string[], o: { timeoutSeconds: number }): Promise<NativeRun> {
     const r = await execa(`${BUILD_DIR}/${program}`, args, { reject: false, timeout: o.timeoutSeconds * 1000 });
-    const failure = r.exitCode === undefined ? (r.shortMessage ?? `${program} did not run`) : null;
+    const failure = r.timedOut ? `no end in ${o.timeoutSeconds} s` : r.exitCode === undefined ? (r.shortMessage ?? `${program} did not run`) : null;
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, failure };
   }
 

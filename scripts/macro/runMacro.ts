@@ -151,7 +151,9 @@ async function measureOnHost(host: Host, groups: MacroGroup[], spec: MacroSpec, 
       writeMacroCsv(run.runDir, allRows(run));
       run.save();
       progress(g);
-      if (lastUse.get(g.workload) === g && inputs.has(g.workload) && !o.keepInputs) await host.removeScratch(`${scratch}/${g.workload}`);
+      if (lastUse.get(g.workload) === g && inputs.has(g.workload) && !o.keepInputs) {
+        await host.removeScratch(`${scratch}/${g.workload}`).catch((err: Error) => o.progress?.(`${host.name}: cannot remove the ${g.workload} input: ${err.message}`));
+      }
     }
   } finally {
     if (!o.keepInputs) await host.removeScratch(scratch);

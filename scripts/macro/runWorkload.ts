@@ -49,6 +49,7 @@ export async function interceptionRefusal(host: Host, i: Interception): Promise<
   const r = await host.runNative("tt-macro", [...interceptionArgs(i), "-n", "1", "-T", "10", "--", "true"], { timeoutSeconds: 30 });
   const [row] = parseTimedRuns(r.stdout);
   if (r.failure) throw new Error(r.failure); // the host, not the mechanism, failed
+  if (r.exitCode === 130) throw new Error("interrupted");
   if (r.exitCode === 0 && row?.exit === "0") return null;
   return lastWords(r.stderr) || `tt-macro exited ${r.exitCode} (run: ${row?.exit ?? "none"})`;
 }
