@@ -66,6 +66,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "own_dir.h"
 #include "seccomp_filter.h"
 
 #if !defined(__WALL)
@@ -122,22 +123,18 @@ struct setup {
 static volatile sig_atomic_t timed_out, terminated;
 static volatile pid_t running; /* the process group of the workload while it runs, else 0 */
 
-/* The handlers kill the workload themselves: a flag alone could be set just after the loop looked at it. */
+/*
+ * SIGALRM: the run's time is up. SIGINT, SIGTERM, SIGHUP: end the run in
+ * progress (its workload killed, no row) and stop. The handler kills the
+ * workload itself: a flag alone could be set just after the loop looked at it.
+ */
 static void
-on_alarm(int sig)
+on_signal(int sig)
 {
-	(void)sig;
-	timed_out = 1;
-	if (running > 0)
-		kill(-running, SIGKILL);
-}
-
-/* SIGINT, SIGTERM, SIGHUP: end the run in progress (its workload killed, no row) and stop. */
-static void
-on_terminate(int sig)
-{
-	(void)sig;
-	terminated = 1;
+	if (sig == SIGALRM)
+		timed_out = 1;
+	else
+		terminated = 1;
 	if (running > 0)
 		kill(-running, SIGKILL);
 }
@@ -555,19 +552,6 @@ run_once(long run, const struct setup *s, long timeout_s, char **command)
 	fflush(stdout);
 }
 
-static const char *
-own_dir(const char *argv0)
-{
-	static char dir[PATH_MAX];
-	char *slash;
-
-	snprintf(dir, sizeof dir, "%s", argv0);
-	if ((slash = strrchr(dir, '/')) == NULL)
-		return ".";
-	*slash = '\0';
-	return dir;
-}
-
 static const struct mechanism *
 find_mechanism(const char *name)
 {
@@ -609,7 +593,7 @@ main(int argc, char **argv)
 	const char *name = NULL, *selection = "all", *why;
 
 	memset(&s, 0, sizeof s);
-	s.build_dir = own_dir(argv[0]);
+	s.build_dir = tt_own_dir(argv[0]);
 	while ((opt = getopt(argc, argv, "m:c:b:n:T:p")) != -1) {
 		switch (opt) {
 		case 'm': name = optarg; break;
@@ -646,10 +630,9 @@ main(int argc, char **argv)
 		close(fd);
 	}
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_alarm; /* no SA_RESTART: the alarm interrupts wait4 */
+	sa.sa_handler = on_signal; /* no SA_RESTART: a signal interrupts wait4 */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
-	sa.sa_handler = on_terminate;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);

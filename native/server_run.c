@@ -24,7 +24,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static char dir[PATH_MAX];
+#include "own_dir.h"
+
+static const char *dir; /* ours, where the other programs are */
 
 static void
 usage(void)
@@ -68,7 +70,7 @@ int
 main(int argc, char **argv)
 {
 	char *mechanism = NULL, *calls = "all", *mode = NULL, *requests = NULL, *concurrency = NULL, *port = "0";
-	char line[512], server_limit[32], macro_limit[32], *slash;
+	char line[512], server_limit[32], macro_limit[32];
 	long seconds = 30;
 	int opt, status = 0;
 	FILE *server_out, *load_out;
@@ -88,11 +90,7 @@ main(int argc, char **argv)
 	}
 	if (mechanism == NULL || mode == NULL || requests == NULL || concurrency == NULL || seconds < 1)
 		usage();
-	snprintf(dir, sizeof dir, "%s", argv[0]);
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*slash = '\0';
-	else
-		snprintf(dir, sizeof dir, ".");
+	dir = tt_own_dir(argv[0]);
 	snprintf(server_limit, sizeof server_limit, "%ld", seconds);
 	snprintf(macro_limit, sizeof macro_limit, "%ld", seconds + 5);
 	{

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { groupBy } from "../analyze/groupBy.ts";
 import { formatMacroSummary, MACRO_CSV, MACRO_SUMMARY_CSV, readMacroCsv, summarizeMacro, type MacroRow } from "../macro/macroCsv.ts";
 import { groupKey } from "../macro/macroPlan.ts";
 import type { MacroManifest } from "../macro/runMacro.ts";
@@ -11,8 +12,7 @@ import type { RunDirVerification } from "./verifyRunDir.ts";
  */
 function groupProblems(manifest: MacroManifest, rows: MacroRow[]): string[] {
   const problems: string[] = [];
-  const byGroup = new Map<string, MacroRow[]>();
-  for (const r of rows) byGroup.set(groupKey(r), [...(byGroup.get(groupKey(r)) ?? []), r]);
+  const byGroup = groupBy(rows, groupKey);
   const n = manifest.settings.repetitions;
   for (const m of manifest.measurements) {
     const key = groupKey(m);

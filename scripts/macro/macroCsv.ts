@@ -3,7 +3,9 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { median, medianAbsoluteDeviation } from "simple-statistics";
+import { groupBy } from "../analyze/groupBy.ts";
 import { writeFileAtomic } from "../results/atomicWrite.ts";
+import { groupKey } from "./macroPlan.ts";
 
 export const MACRO_CSV = "macro.csv";
 export const MACRO_SUMMARY_CSV = "macro-summary.csv";
@@ -35,19 +37,20 @@ export interface MacroRow {
 }
 
 const COLUMNS: (keyof MacroRow)[] = ["host", "workload", "mechanism", "calls", "run", "real_s", "user_s", "sys_s", "exit", "stops", "requests", "errors", "rps", "p50_us", "p99_us", "reason"];
-const TEXT_COLUMNS = new Set<keyof MacroRow>(["host", "workload", "mechanism", "calls", "exit", "reason"]);
+// Columns kept as text on reading; every other column is a number, or null when empty.
+const TEXT_COLUMNS = new Set<string>(["host", "workload", "mechanism", "calls", "exit", "reason"]);
+
+function readTypedCsv<T>(path: string, columns: readonly string[]): T[] {
+  const records: Record<string, string>[] = parse(readFileSync(path), { columns: true, skip_empty_lines: true });
+  return records.map((r) => Object.fromEntries(columns.map((c) => [c, TEXT_COLUMNS.has(c) ? r[c] : r[c] === "" ? null : Number(r[c])])) as T);
+}
 
 export function writeMacroCsv(dir: string, rows: MacroRow[]): void {
   writeFileAtomic(join(dir, MACRO_CSV), stringify(rows, { header: true, columns: COLUMNS }));
 }
 
 export function readMacroCsv(dir: string): MacroRow[] {
-  const records: Record<string, string>[] = parse(readFileSync(join(dir, MACRO_CSV)), { columns: true, skip_empty_lines: true });
-  return records.map((r) => {
-    const row: Record<string, unknown> = {};
-    for (const c of COLUMNS) row[c] = TEXT_COLUMNS.has(c) ? r[c] : r[c] === "" ? null : Number(r[c]);
-    return row as unknown as MacroRow;
-  });
+  return readTypedCsv<MacroRow>(join(dir, MACRO_CSV), COLUMNS);
 }
 
 /** A run counts when the workload exited 0 and, for the server, every request was answered. */
@@ -76,12 +79,7 @@ export interface MacroSummaryRow {
 }
 
 export function summarizeMacro(rows: MacroRow[]): MacroSummaryRow[] {
-  const groups = new Map<string, MacroRow[]>();
-  for (const r of rows) {
-    const key = `${r.host}\t${r.workload}\t${r.mechanism}\t${r.calls}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
-  return [...groups.values()].map((group) => {
+  return [...groupBy(rows, groupKey).values()].map((group) => {
     const ok = group.filter(runSucceeded);
     const values = (pick: (r: MacroRow) => number | null) => ok.map(pick).filter((v): v is number => v !== null);
     // Rounded to the microsecond the rows carry, so float noise does not pose as precision.
@@ -121,10 +119,5 @@ export function writeMacroSummary(dir: string, rows: MacroSummaryRow[]): void {
 }
 
 export function readMacroSummary(dir: string): MacroSummaryRow[] {
-  const records: Record<string, string>[] = parse(readFileSync(join(dir, MACRO_SUMMARY_CSV)), { columns: true, skip_empty_lines: true });
-  return records.map((r) => {
-    const row: Record<string, unknown> = {};
-    for (const c of SUMMARY_COLUMNS) row[c] = ["host", "workload", "mechanism", "calls"].includes(c) ? r[c] : r[c] === "" ? null : Number(r[c]);
-    return row as unknown as MacroSummaryRow;
-  });
+  return readTypedCsv<MacroSummaryRow>(join(dir, MACRO_SUMMARY_CSV), SUMMARY_COLUMNS);
 }

@@ -6,7 +6,7 @@ import { loadInventory } from "../hosts/inventory.ts";
 import { LocalHost } from "../hosts/localHost.ts";
 import { resolveHosts } from "../hosts/resolveHosts.ts";
 import { InputError } from "../inputError.ts";
-import { MANIFEST_FORMAT, type Manifest } from "../results/manifest.ts";
+import { MANIFEST_FORMAT, type CellStatus, type Manifest } from "../results/manifest.ts";
 import { REFERENCE_DIR } from "../results/referenceDir.ts";
 import { createRunDir, runPaths } from "../results/runDir.ts";
 import { writeFileAtomic } from "../results/atomicWrite.ts";
@@ -23,7 +23,7 @@ export interface MacroGroupRecord {
   workload: string;
   mechanism: string;
   calls: string;
-  status: "pending" | "done" | "skipped" | "failed";
+  status: CellStatus;
   reason?: string;
 }
 
@@ -95,20 +95,16 @@ const allRows = (run: MacroRunState) => [...run.rowsByHost.values()].flat();
  * with the reason and the rest go on. Only an interruption stops it.
  */
 async function measureOnHost(host: Host, groups: MacroGroup[], spec: MacroSpec, run: MacroRunState, o: MacroRunOptions): Promise<void> {
+  // This host's measurements in the manifest, in the order of its groups.
   const records = run.manifest.measurements.filter((m) => m.host === host.name);
-  const fail = (g: MacroGroup, status: "failed" | "skipped", reason: string) => Object.assign(records[groups.indexOf(g)], { status, reason });
-  const progress = (g: MacroGroup) => {
-    const r = records[groups.indexOf(g)];
-    o.progress?.(`${groupKey(g)}: ${r.status}${r.reason ? ` (${r.reason})` : ""}`);
-  };
   let scratch: string;
   try {
     await host.build();
     run.manifest.hosts[host.name] = await host.facts();
     scratch = await host.makeScratch(run.manifest.runId, join(run.runDir, "scratch"));
   } catch (err) {
-    const why = err instanceof BuildError ? err.message : `${host.name}: ${(err as Error).message}`;
-    for (const g of groups) fail(g, "failed", why);
+    const reason = err instanceof BuildError ? err.message : `${host.name}: ${(err as Error).message}`;
+    for (const record of records) Object.assign(record, { status: "failed", reason });
     run.save();
     return;
   }
@@ -118,16 +114,16 @@ async function measureOnHost(host: Host, groups: MacroGroup[], spec: MacroSpec, 
   const rows = run.rowsByHost.get(host.name)!;
   const lastUse = new Map(groups.map((g) => [g.workload, g])); // an input is removed after its last group
   try {
-    for (const g of groups) {
+    for (const [i, g] of groups.entries()) {
       if (o.signal?.aborted) throw new Error("interrupted (signal)");
-      const record = records[groups.indexOf(g)];
+      const record = records[i];
       const before = rows.length;
       try {
         const selection = `${g.mechanism} ${g.calls}`;
         if (!refusals.has(selection)) refusals.set(selection, await interceptionRefusal(host, g));
         const refusal = refusals.get(selection);
         if (refusal) {
-          fail(g, "skipped", refusal);
+          Object.assign(record, { status: "skipped", reason: refusal });
         } else {
           let input = "";
           if (g.spec.type !== "server") {
@@ -146,11 +142,11 @@ async function measureOnHost(host: Host, groups: MacroGroup[], spec: MacroSpec, 
           if (reasons.some(Boolean)) record.reason = reasons.filter(Boolean).join("; ");
         }
       } catch (err) {
-        fail(g, "failed", (err as Error).message);
+        Object.assign(record, { status: "failed", reason: (err as Error).message });
       }
       writeMacroCsv(run.runDir, allRows(run));
       run.save();
-      progress(g);
+      o.progress?.(`${groupKey(g)}: ${record.status}${record.reason ? ` (${record.reason})` : ""}`);
       if (lastUse.get(g.workload) === g && inputs.has(g.workload) && !o.keepInputs) {
         await host.removeScratch(`${scratch}/${g.workload}`).catch((err: Error) => o.progress?.(`${host.name}: cannot remove the ${g.workload} input: ${err.message}`));
       }
