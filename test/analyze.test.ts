@@ -4,9 +4,10 @@ import { describe } from "../scripts/analyze/describe.ts";
 import { splitModes } from "../scripts/analyze/modes.ts";
 import { overheadCycles, overheadPercent } from "../scripts/analyze/overhead.ts";
 import { summarizeRun } from "../scripts/analyze/analyzeRun.ts";
-import type { CellRecord } from "../scripts/results/manifest.ts";
+import { type CellRecord } from "../scripts/model/cell.ts";
 import type { RawRow } from "../scripts/results/rawCsv.ts";
 import { formatSummaryCsv } from "../scripts/results/summaryCsv.ts";
+import { microCell } from "./support/syntheticRun.ts";
 
 test("describe: order statistics of known samples", () => {
   // Quartiles by linear interpolation between order statistics (Hyndman & Fan type 7, numpy's default).
@@ -63,10 +64,7 @@ function rows(cell: Omit<CellRecord, "id" | "trials" | "rounds" | "warmup" | "st
 }
 
 function record(host: string, tracer: CellRecord["tracer"], placement: CellRecord["placement"], status: CellRecord["status"] = "done"): CellRecord {
-  return {
-    id: `${host}/write/invalid/${tracer}/${placement}`, host, call: "write", fd: "invalid", tracer, placement,
-    trials: 2, rounds: 3, warmup: 0, status, timerOverheadCycles: [40, 44],
-  };
+  return { ...microCell(host, { call: "write", fd: "invalid", tracer, placement }, { trials: 2, rounds: 3, status }), timerOverheadCycles: [40, 44] };
 }
 
 test("summary: a traced cell is compared with the plain cell of the same pinning", () => {

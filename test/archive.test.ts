@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { readTar } from "../scripts/archive/tarReader.ts";
 import { writeTar } from "../scripts/archive/tarWriter.ts";
-import type { Manifest } from "../scripts/results/manifest.ts";
+import { type MicroManifest } from "../scripts/model/manifest.ts";
 import { tracetax } from "./support/cli.ts";
 import { removeDir, tempDir } from "./support/native.ts";
 
@@ -88,7 +88,7 @@ test("archive writes a BagIt bag that the system's tar and sha*sum accept, and v
   const bag = join(work, runId);
   assert.equal(readFileSync(join(bag, "bagit.txt"), "utf8"), "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n");
   const info = readFileSync(join(bag, "bag-info.txt"), "utf8");
-  const manifest = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as Manifest;
+  const manifest = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as MicroManifest;
   const payload = expected.filter((p) => p.includes("/data/") && !p.endsWith("/")).map((p) => join(work, p));
   const octets = payload.reduce((sum, p) => sum + statSync(p).size, 0);
   assert.match(info, new RegExp(`^External-Identifier: ${runId}$`, "m"));
@@ -113,7 +113,7 @@ test("archiving the same run twice gives byte-identical archives", () => {
   assert.equal(r.status, 0, r.stderr);
   assert.ok(readFileSync(again).equals(readFileSync(archive)), "same bytes");
   assert.ok(readFileSync(archive).subarray(4, 8).equals(Buffer.alloc(4)), "no time in the gzip header");
-  const manifest = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as Manifest;
+  const manifest = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as MicroManifest;
   const ended = manifest.endedAt!.replace("T", " ").slice(0, 19);
   const listing = execFileSync("tar", ["-tvzf", archive, "--full-time"], { encoding: "utf8", env: { ...process.env, TZ: "UTC" } });
   for (const line of outputLines(listing)) assert.match(line, new RegExp(`^[-d]rw[-x]r-[-x]r-[-x] root/root +\\d+ ${ended} ${runId}/`));
@@ -272,7 +272,7 @@ test("verify RUN-DIR checks that raw.csv and summary.csv agree with the manifest
 test("a manifest from a newer tracetax is refused with status 2", () => {
   const newer = join(scratch("run"), runId);
   cpSync(runDir, newer, { recursive: true });
-  const manifest = JSON.parse(readFileSync(join(newer, "manifest.json"), "utf8")) as Manifest;
+  const manifest = JSON.parse(readFileSync(join(newer, "manifest.json"), "utf8")) as MicroManifest;
   writeFileSync(join(newer, "manifest.json"), JSON.stringify({ ...manifest, format: manifest.format + 1 }));
   for (const command of ["verify", "archive", "report"]) {
     const r = tracetax([command, newer, ...(command === "verify" ? [] : ["--out", join(dir, `newer-${command}`)])]);

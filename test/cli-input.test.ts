@@ -1,6 +1,6 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tracetax } from "./support/cli.ts";
 import { removeDir, tempDir } from "./support/native.ts";
@@ -12,7 +12,7 @@ const GOOD = `name: t
 title: test
 calls: [write]
 fds: [invalid]
-tracers: [none, ptrace]
+mechanisms: [none, ptrace]
 rounds: 3
 trials: 1
 `;
@@ -36,7 +36,7 @@ function refused(args: string[]): string {
 test("spec errors name file, line, column and field, exit 2, write nothing", () => {
   const path = spec("typo.yaml", GOOD.replace("[none, ptrace]", "[none, ptrac]").replace("rounds: 3", "rounds: 0") + "colour: red\n");
   const err = refused([path]);
-  assert.match(err, new RegExp(`${path}:5:17: tracers\\[1\\]: unknown tracer "ptrac" \\(known: none, ptrace, ptrace-seccomp, `));
+  assert.match(err, new RegExp(`${path}:5:20: mechanisms\\[1\\]: unknown mechanism "ptrac" \\(known: none, ptrace, ptrace-seccomp, `));
   assert.match(err, new RegExp(`${path}:6:9: rounds: expected an integer >= 1, got 0`));
   assert.match(err, new RegExp(`${path}:8:1: colour: unknown field`));
 });
@@ -59,7 +59,25 @@ test("plan lists the cells without measuring", () => {
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");
   // 4 calls × 2 fds × (plain unpinned + pinned, ptrace × 3 placements, systrace × 3 placements)
-  assert.equal(lines.at(-1), "64 cells on 1 host(s)");
+  assert.equal(lines.at(-1), "64 micro cells on 1 host(s)");
   assert.ok(lines.includes("local/write/invalid/ptrace/cross-cpu\t5 trials × 51 rounds"));
   assert.match(r.stdout, /local\/open\/valid\/systrace\/unpinned\t5 trials × 51 rounds\tskipped: systrace is an OpenBSD kernel facility/);
+});
+
+test("the older tracers: is read as mechanisms:, with a warning that points at it", () => {
+  const path = spec("old.yaml", GOOD.replace("mechanisms:", "tracers:"));
+  const r = tracetax(["plan", path]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`warning: ${path}:5:1: tracers: now called mechanisms; read as mechanisms`));
+  assert.match(r.stdout, /local\/write\/invalid\/ptrace\/unpinned\t1 trials × 3 rounds/);
+  assert.match(refused([spec("both.yaml", `${GOOD}tracers: [none]\n`)]), /both\.yaml:8:1: tracers: give mechanisms only \(tracers is its older name\)/);
+});
+
+test("plan lists a macrobenchmark spec's cells, and an unknown kind is refused where it stands", () => {
+  const r = tracetax(["plan", "experiments/provos2002.yaml"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim().split("\n").at(-1), "14 macro cells on 1 host(s)");
+  assert.ok(r.stdout.includes("local/find/ptrace-seccomp/all\tfind under ptrace-seccomp, all calls\n"));
+  assert.match(refused([spec("kind.yaml", `kind: mikro\n${GOOD}`)]), /kind\.yaml:1:7: kind: unknown kind "mikro" \(known: micro, macro\)/);
+  assert.match(refused([spec("macro-rounds.yaml", readFileSync("experiments/provos2002.yaml", "utf8")), "--rounds", "3"]), /--rounds: .*macro-rounds\.yaml is a macrobenchmark spec, which has repetitions, not rounds or trials/);
 });

@@ -1,24 +1,15 @@
 import { it } from "node:test";
 import assert from "node:assert/strict";
-import { compareRuns, type RunRounds } from "../scripts/analyze/compareRuns.ts";
+import { compareRuns, type RunSamples } from "../scripts/analyze/compareRuns.ts";
 import { comparisonText } from "../scripts/render/compareReport.ts";
-import type { CellRecord, Manifest } from "../scripts/results/manifest.ts";
-import type { RawRow } from "../scripts/results/rawCsv.ts";
-import type { Call } from "../scripts/spec/vocabulary.ts";
+import type { Call } from "../scripts/model/vocabulary.ts";
+import { microCell, microManifest } from "./support/syntheticRun.ts";
 
 /** A run on one host with the given calls (write, invalid fd, plain), each round costing cycles(round). */
-function run(dir: string, host: string, calls: Call[], cycles: (call: Call, round: number) => number): RunRounds {
-  const cells: CellRecord[] = calls.map((call) => ({
-    id: `${host}/${call}/invalid/none/unpinned`, host, call, fd: "invalid", tracer: "none", placement: "unpinned",
-    trials: 1, rounds: 40, warmup: 0, status: "done",
-  }));
-  const raw: RawRow[] = cells.flatMap((c) =>
-    Array.from({ length: 40 }, (_, i) => ({ ...c, trial: 1, round: i + 1, cycles: cycles(c.call, i), result: "EBADF" })),
-  );
-  const manifest = {
-    runId: dir, cells, hosts: {}, settings: { rounds: 40, warmup: 0, trials: 1, timeoutSeconds: 60, analysis: { bootstrapResamples: 500, seed: 3 } },
-  } as unknown as Manifest;
-  return { dir, manifest, raw };
+function run(dir: string, host: string, calls: Call[], cycles: (call: Call, round: number) => number): RunSamples {
+  const cells = calls.map((call) => microCell(host, { call, fd: "invalid", tracer: "none", placement: "unpinned" }, { trials: 1, rounds: 40 }));
+  const samples = cells.map((c) => ({ host, name: c.id.slice(host.length + 1), samples: Array.from({ length: 40 }, (_, i) => cycles(c.call, i)) }));
+  return { dir, manifest: microManifest(cells, { runId: dir, analysis: { bootstrapResamples: 500, seed: 3 } }), run: { sample: "cycles, one per round", cells: samples } };
 }
 
 const jitter = (round: number) => (round * 7) % 13;

@@ -7,9 +7,9 @@ import { join, relative } from "node:path";
 import { execFileSync, type ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LocalHost } from "../scripts/hosts/localHost.ts";
-import { readMacroCsv } from "../scripts/macro/macroCsv.ts";
-import type { MacroManifest } from "../scripts/macro/runMacro.ts";
-import { parseLoadResult, parseTimedRuns, runServerOnce } from "../scripts/macro/runWorkload.ts";
+import { readMacroCsv } from "../scripts/kinds/macro/macroRows.ts";
+import type { MacroManifest } from "./support/syntheticRun.ts";
+import { parseLoadResult, parseTimedRuns, runServerOnce } from "../scripts/kinds/macro/runWorkload.ts";
 import { startTracetax, tracetax } from "./support/cli.ts";
 import { BUILD_DIR, buildNative, ended, killAll, removeDir, spawnNative, tempDir, waitForLine } from "./support/native.ts";
 
@@ -260,7 +260,7 @@ workloads:
       assert.match(x.reason, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: Address already in use`));
     }
     const manifest = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as MacroManifest;
-    const status = (workload: string, mechanism: string) => manifest.measurements.find((m) => m.workload === workload && m.mechanism === mechanism);
+    const status = (workload: string, mechanism: string) => manifest.cells.find((m) => m.workload === workload && m.mechanism === mechanism);
     assert.equal(status("server-close", "none")?.status, "failed");
     assert.equal(status("gzip", "preload")?.status, "skipped");
     assert.match(status("gzip", "preload")!.reason!, /preload cannot be told to intercept every call/);
@@ -303,7 +303,7 @@ workloads:
   const results = join(scratch, "interrupt-results");
   const run = startTracetax(["run", spec, "--results", results, "--no-report"]);
   try {
-    await waitForLine(run, /^local gzip none all: done$/, run.stderr!);
+    await waitForLine(run, /local\/gzip\/none\/all: done/, run.stderr!);
     run.kill("SIGINT");
     assert.equal(await ended(run), 1);
   } finally {
@@ -314,7 +314,7 @@ workloads:
   const manifest = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as MacroManifest;
   assert.equal(manifest.state, "incomplete");
   assert.match(manifest.stoppedBecause!, /interrupted/);
-  const done = manifest.measurements.filter((m) => m.status === "done");
+  const done = manifest.cells.filter((m) => m.status === "done");
   assert.ok(done.length >= 1 && done.length < 6, `${done.length} of 6 measured`);
   assert.equal(readMacroCsv(runDir).length, done.length * 3, "every measured run is kept, and nothing else");
   assert.equal(tracetax(["verify", runDir]).status, 0);
@@ -329,6 +329,6 @@ test("verify finds a macro run directory whose rows were changed", () => {
   writeFileSync(join(runDir, "macro.csv"), `${csv.slice(0, -1).join("\n")}\n`);
   const r = tracetax(["verify", runDir]);
   assert.equal(r.status, 1);
-  assert.match(r.stdout, /macro\.csv: local gzip \S+ all: runs 1,2, expected 1–3 once each/);
+  assert.match(r.stdout, /macro\.csv: local\/gzip\/\S+\/all: runs 1,2, expected 1–3 once each/);
   assert.match(r.stdout, /macro-summary\.csv: differs from what macro\.csv gives/);
 });

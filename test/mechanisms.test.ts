@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { median } from "simple-statistics";
 import { readRawCsv } from "../scripts/results/rawCsv.ts";
-import type { Manifest } from "../scripts/results/manifest.ts";
-import { MECHANISM_NAMES } from "../scripts/spec/vocabulary.ts";
+import { type MicroManifest } from "../scripts/model/manifest.ts";
+import { MECHANISM_NAMES } from "../scripts/model/vocabulary.ts";
 import { tracetax } from "./support/cli.ts";
 import { attachTracer, BUILD_DIR, buildNative, ended, killAll, processState, removeDir, startBenchmark, tempDir, tracerPid, waitForLine } from "./support/native.ts";
 
@@ -170,11 +170,11 @@ test("killing any tracer process mid-run never leaves the benchmark stopped", as
 test("a run over every mechanism records each one's cells in raw.csv", () => {
   const spec = join(scratch, "all.yaml");
   const tracers = MECHANISM_NAMES.filter((m) => !m.startsWith("systrace"));
-  writeFileSync(spec, `name: all\ntitle: all mechanisms\ncalls: [open, getppid]\nfds: [valid]\ntracers: [${tracers.join(", ")}, ptrace:inspect, sud:inspect]\nplacements: [unpinned]\nrounds: 3\ntrials: 1\n`);
+  writeFileSync(spec, `name: all\ntitle: all mechanisms\ncalls: [open, getppid]\nfds: [valid]\nmechanisms: [${tracers.join(", ")}, ptrace:inspect, sud:inspect]\nplacements: [unpinned]\nrounds: 3\ntrials: 1\n`);
   const r = tracetax(["run", spec, "--results", join(scratch, "results"), "--report-root", join(scratch, "report"), "--quiet"]);
   assert.equal(r.status, 0, r.stderr);
   const runDir = /^results: (.+)$/m.exec(r.stdout)![1];
-  const manifest = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as Manifest;
+  const manifest = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as MicroManifest;
   for (const c of manifest.cells) assert.equal(c.status, "done", `${c.id}: ${c.reason}`);
   const raw = readRawCsv(join(runDir, "raw.csv"));
   for (const t of [...tracers, "ptrace:inspect", "sud:inspect"]) {
@@ -185,10 +185,10 @@ test("a run over every mechanism records each one's cells in raw.csv", () => {
 
 test("unknown mechanisms and handlers are refused with the known names", () => {
   const spec = join(scratch, "bad.yaml");
-  writeFileSync(spec, "name: bad\ntitle: bad\ncalls: [write]\nfds: [valid]\ntracers: [seccomp-magic, ptrace:deep, seccomp-allow:inspect]\nrounds: 3\ntrials: 1\n");
+  writeFileSync(spec, "name: bad\ntitle: bad\ncalls: [write]\nfds: [valid]\nmechanisms: [seccomp-magic, ptrace:deep, seccomp-allow:inspect]\nrounds: 3\ntrials: 1\n");
   const r = tracetax(["run", spec, "--results", join(scratch, "bad-results")]);
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /bad\.yaml:5:11: tracers\[0\]: unknown tracer "seccomp-magic" \(known: none, ptrace, ptrace-seccomp,/);
-  assert.match(r.stderr, /tracers\[1\]: unknown handler "deep" of ptrace \(known: null, inspect\)/);
-  assert.match(r.stderr, /tracers\[2\]: tracer "seccomp-allow" has no handlers/);
+  assert.match(r.stderr, /bad\.yaml:5:14: mechanisms\[0\]: unknown mechanism "seccomp-magic" \(known: none, ptrace, ptrace-seccomp,/);
+  assert.match(r.stderr, /mechanisms\[1\]: unknown handler "deep" of ptrace \(known: null, inspect\)/);
+  assert.match(r.stderr, /mechanisms\[2\]: mechanism "seccomp-allow" has no handlers/);
 });

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { median } from "simple-statistics";
-import { CALLS, FDS, expectedResult, takesDescriptor } from "../scripts/spec/vocabulary.ts";
+import { CALLS, FDS, expectedResult, takesDescriptor } from "../scripts/model/vocabulary.ts";
 import { attachTracer, BUILD_DIR, buildNative, ended, killAll, processState, removeDir, startBenchmark, tempDir, tracerPid, waitForLine } from "./support/native.ts";
 
 let scratch: string;

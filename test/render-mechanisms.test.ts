@@ -1,13 +1,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CellRecord, Manifest } from "../scripts/results/manifest.ts";
-import { formatRawRows, rawHeader, type RawRow } from "../scripts/results/rawCsv.ts";
-import { formatSummaryCsv, readSummaryCsv, type SummaryRow } from "../scripts/results/summaryCsv.ts";
-import type { Call, Fd, Placement, Tracer } from "../scripts/spec/vocabulary.ts";
+import { microKind } from "../scripts/kinds/micro/index.ts";
+import { readSummaryCsv, type SummaryRow } from "../scripts/results/summaryCsv.ts";
 import { renderReport } from "../scripts/render/report.ts";
+import { microCell, microManifest, roundsOf, summaryRowOf, writeMicroRun, type CellPoint } from "./support/syntheticRun.ts";
 
 // A synthetic run with mechanisms beyond the paper's: two with a tracer
 // process (ptrace, seccomp-notify), one without (preload), two ":inspect"
@@ -17,12 +16,7 @@ const HOST = "mech-box";
 const ROUNDS = 6;
 const TRIALS = 2;
 
-interface Cell {
-  call: Call;
-  fd: Fd;
-  tracer: Tracer;
-  placement: Placement;
-}
+type Cell = CellPoint;
 
 /** The numbers of a cell that the tests look for; everything else gets a plain default. */
 type Numbers = Partial<Pick<SummaryRow, "overhead_cycles" | "analysis_cycles" | "ratio" | "ratio_ci_low" | "ratio_ci_high" | "bimodal" | "bc_median" | "bc_n" | "wc_median" | "wc_n">>;
@@ -45,52 +39,17 @@ const cells: [Cell, Numbers][] = [
   [{ call: "write", fd: "invalid", tracer: "preload", placement: "unpinned" }, { overhead_cycles: 100 }],
 ];
 
+const record = ([cell]: [Cell, Numbers]) => microCell(HOST, cell, { trials: TRIALS, rounds: ROUNDS });
+
 function summaryRow([cell, numbers]: [Cell, Numbers]): SummaryRow {
   const traced = cell.tracer !== "none";
-  const median = traced ? 1000 + (numbers.overhead_cycles ?? 0) : 1000;
-  const nullable = {
-    timer_overhead: null, plain_median: traced ? 1000 : null, overhead_cycles: null, overhead_percent: null,
-    bc_overhead_cycles: null, bc_overhead_percent: null, wc_overhead_cycles: null, wc_overhead_percent: null,
-    median_ci_low: null, median_ci_high: null, median_ns: null, between_trial_spread: null, overhead_ns: null,
-    overhead_ci_low: null, overhead_ci_high: null, ratio: null, analysis_cycles: null, ratio_ci_low: null, ratio_ci_high: null,
-    mann_whitney_p: null, bc_overhead_ci_low: null, bc_overhead_ci_high: null, wc_overhead_ci_low: null, wc_overhead_ci_high: null,
-  };
   const overhead = numbers.overhead_cycles
     ? { overhead_percent: numbers.overhead_cycles / 10, overhead_ci_low: numbers.overhead_cycles - 10, overhead_ci_high: numbers.overhead_cycles + 10 }
     : {};
-  return {
-    host: HOST, ...cell, trials: TRIALS, n: ROUNDS * TRIALS, median, q1: median, q3: median, min: median, max: median,
-    mad: 1, within_trial_mad: 1, warnings: [], ...nullable,
-    bimodal: false, bc_median: median, bc_n: ROUNDS * TRIALS, wc_median: median, wc_n: ROUNDS * TRIALS,
-    ...overhead, ...numbers,
-  };
+  return summaryRowOf(record([cell, numbers]), { median: traced ? 1000 + (numbers.overhead_cycles ?? 0) : 1000, plain_median: traced ? 1000 : null, ...overhead, ...numbers });
 }
 
-function rawRows([cell]: [Cell, Numbers]): RawRow[] {
-  const rows: RawRow[] = [];
-  for (let trial = 1; trial <= TRIALS; trial++) {
-    for (let round = 1; round <= ROUNDS; round++) rows.push({ host: HOST, ...cell, trial, round, cycles: 1000 * round + trial, result: "ok" });
-  }
-  return rows;
-}
-
-function cellRecord([cell]: [Cell, Numbers]): CellRecord {
-  const id = `${HOST}/${cell.call}/${cell.fd}/${cell.tracer}/${cell.placement}`;
-  return { id, host: HOST, ...cell, trials: TRIALS, rounds: ROUNDS, warmup: 1, status: "done" };
-}
-
-const manifest: Manifest = {
-  format: 1,
-  runId: "20240202T000000Z-mech",
-  tool: { name: "tracetax", version: "0.1.0", commit: "deadbeef" },
-  spec: { path: "experiments/modern-linux.yaml", sha256: "0".repeat(64), text: "" },
-  settings: { rounds: ROUNDS, warmup: 1, trials: TRIALS, timeoutSeconds: 60, analysis: { bootstrapResamples: 100, seed: 1 } },
-  startedAt: "2024-02-02T00:00:00Z",
-  endedAt: "2024-02-02T00:10:00Z",
-  state: "complete",
-  hosts: {},
-  cells: cells.map(cellRecord),
-};
+const manifest = microManifest(cells.map(record), { runId: "20240202T000000Z-mech", analysis: { bootstrapResamples: 100, seed: 1 } });
 
 describe("renderReport: interception mechanisms", () => {
   let work: string;
@@ -102,11 +61,8 @@ describe("renderReport: interception mechanisms", () => {
   before(async () => {
     work = mkdtempSync(join(tmpdir(), "tracetax-render-mechanisms-"));
     const runDir = join(work, "run");
-    mkdirSync(runDir);
-    writeFileSync(join(runDir, "manifest.json"), JSON.stringify(manifest, null, 2));
-    writeFileSync(join(runDir, "summary.csv"), formatSummaryCsv(cells.map(summaryRow)));
-    writeFileSync(join(runDir, "raw.csv"), rawHeader() + formatRawRows(cells.flatMap(rawRows)));
-    index = readFileSync((await renderReport(runDir, join(work, "out"))).indexPath, "utf8");
+    writeMicroRun(runDir, manifest, manifest.cells.flatMap((c) => roundsOf(c, (trial, round) => 1000 * round + trial, "ok")), cells.map(summaryRow));
+    index = readFileSync((await renderReport(microKind, runDir, manifest, join(work, "out"))).indexPath, "utf8");
   });
 
   after(() => rmSync(work, { recursive: true, force: true }));
@@ -153,7 +109,7 @@ describe("renderReport: interception mechanisms", () => {
   it("draws one row of flapping panels per tracer with a tracer process", () => {
     const spec = JSON.parse(figure("mechanism-flapping", ".vl.json"));
     assert.deepEqual(spec.facet.row.sort, ["ptrace", "seccomp-notify"]);
-    assert.deepEqual([...new Set(spec.data.values.map((r: RawRow) => r.tracer))], ["ptrace", "seccomp-notify"]);
+    assert.deepEqual([...new Set(spec.data.values.map((r: { tracer: string }) => r.tracer))], ["ptrace", "seccomp-notify"]);
     const svg = figure("mechanism-flapping", ".svg");
     assert.match(svg, />seccomp-notify</);
     assert.doesNotMatch(svg, />preload</);

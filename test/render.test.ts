@@ -1,13 +1,14 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CellRecord, HostFacts, Manifest } from "../scripts/results/manifest.ts";
-import { formatRawRows, rawHeader, type RawRow } from "../scripts/results/rawCsv.ts";
-import { formatSummaryCsv, readSummaryCsv, type SummaryRow } from "../scripts/results/summaryCsv.ts";
-import { CALLS, FDS, type Call, type Fd, type Placement, type Tracer } from "../scripts/spec/vocabulary.ts";
+import { microKind } from "../scripts/kinds/micro/index.ts";
+import type { CellRecord } from "../scripts/model/cell.ts";
+import { readSummaryCsv, type SummaryRow } from "../scripts/results/summaryCsv.ts";
+import { CALLS, FDS } from "../scripts/model/vocabulary.ts";
 import { renderReport } from "../scripts/render/report.ts";
+import { hostFacts, microCell, microManifest, roundsOf, writeMicroRun, type CellPoint } from "./support/syntheticRun.ts";
 
 // A small synthetic run on one Linux host: plain and ptrace cells measured
 // (ptrace in two placements), systrace skipped as on any Linux host.
@@ -17,12 +18,7 @@ const TRIALS = 2;
 const EVIL_CPU = `<script>alert("cpu")</script> Xeon`;
 const SYSTRACE_REASON = "systrace exists only on OpenBSD up to 5.9";
 
-interface Cell {
-  call: Call;
-  fd: Fd;
-  tracer: Tracer;
-  placement: Placement;
-}
+type Cell = CellPoint;
 
 const plainCells: Cell[] = CALLS.flatMap((call) => FDS.map((fd) => ({ call, fd, tracer: "none" as const, placement: "unpinned" as const })));
 const ptraceCells: Cell[] = (["unpinned", "cross-cpu"] as const).flatMap((placement) =>
@@ -71,46 +67,24 @@ function summaryRow(cell: Cell, index: number): SummaryRow {
   };
 }
 
-function rawRows(cell: Cell): RawRow[] {
-  const rows: RawRow[] = [];
-  for (let trial = 1; trial <= TRIALS; trial++) {
-    for (let round = 1; round <= ROUNDS; round++) {
-      // The bimodal cell flaps between two levels.
-      const cycles = cell.tracer === "ptrace" ? (round % 2 === 0 ? 80000 : 20000) + trial : 1000 + round;
-      rows.push({ host: HOST, ...cell, trial, round, cycles, result: cell.fd === "valid" ? "ok" : "EBADF" });
-    }
-  }
-  return rows;
-}
+// The bimodal cell flaps between two levels.
+const cyclesOf = (cell: CellRecord) => (trial: number, round: number) => (cell.tracer === "ptrace" ? (round % 2 === 0 ? 80000 : 20000) + trial : 1000 + round);
 
-function cellRecord(cell: Cell, status: CellRecord["status"], reason?: string): CellRecord {
-  const id = `${HOST}/${cell.call}/${cell.fd}/${cell.tracer}/${cell.placement}`;
-  return { id, host: HOST, ...cell, trials: TRIALS, rounds: ROUNDS, warmup: 1, status, ...(reason ? { reason } : {}) };
-}
+const cellRecord = (cell: Cell, status: CellRecord["status"] = "done", reason?: string) => microCell(HOST, cell, { trials: TRIALS, rounds: ROUNDS, status, reason });
 
-const facts: HostFacts = {
-  name: HOST, os: "Linux", osRelease: "Debian 12", kernel: "6.1.0 #1 SMP", arch: "x86_64", cpuModel: EVIL_CPU,
-  cores: 4, memoryBytes: 8_000_000_000, tscHz: 2_400_000_000, tscHzSource: "cpuinfo", tscFlags: ["constant_tsc", "rdtscp"], tscNote: null,
-  virtualized: false, compiler: "cc 12.2", loadAverage: [0.1, 0.2, 0.3], timerOverheadCycles: 30, timer: "lfence;rdtsc..rdtscp;lfence",
-  cpuFreqGovernor: "performance", cpuFreqDriver: "intel_pstate", turbo: true, dmiVendor: "Dell Inc.", dmiProduct: "OptiPlex 7010", virtDetected: "none",
-};
-
-const manifest: Manifest = {
-  format: 1,
-  runId: "20240101T000000Z-abcd",
-  tool: { name: "tracetax", version: "0.1.0", commit: "deadbeef" },
-  spec: { path: "experiments/zinke2009.yaml", sha256: "0".repeat(64), text: "" },
-  settings: { rounds: ROUNDS, warmup: 1, trials: TRIALS, timeoutSeconds: 60, analysis: { bootstrapResamples: 1234, seed: 77 } },
-  startedAt: "2024-01-01T00:00:00Z",
-  endedAt: "2024-01-01T00:10:00Z",
-  state: "complete",
-  hosts: { [HOST]: facts },
-  cells: [
-    ...plainCells.map((c) => cellRecord(c, "done")),
-    ...ptraceCells.map((c) => cellRecord(c, "done")),
-    ...systraceCells.map((c) => cellRecord(c, "skipped", SYSTRACE_REASON)),
-  ],
-};
+const manifest = microManifest(
+  [...plainCells.map((c) => cellRecord(c)), ...ptraceCells.map((c) => cellRecord(c)), ...systraceCells.map((c) => cellRecord(c, "skipped", SYSTRACE_REASON))],
+  {
+    runId: "20240101T000000Z-abcd",
+    hosts: {
+      [HOST]: hostFacts(HOST, {
+        cpuModel: EVIL_CPU, tscFlags: ["constant_tsc", "rdtscp"], cpuFreqGovernor: "performance", cpuFreqDriver: "intel_pstate", turbo: true,
+        dmiVendor: "Dell Inc.", dmiProduct: "OptiPlex 7010", virtDetected: "none",
+      }),
+    },
+    analysis: { bootstrapResamples: 1234, seed: 77 },
+  },
+);
 
 const measured = [...plainCells, ...ptraceCells];
 const summary = measured.map(summaryRow);
@@ -126,12 +100,10 @@ describe("renderReport", () => {
   before(async () => {
     work = mkdtempSync(join(tmpdir(), "tracetax-render-"));
     runDir = join(work, "run");
-    mkdirSync(runDir);
-    writeFileSync(join(runDir, "manifest.json"), JSON.stringify(manifest, null, 2));
-    writeFileSync(join(runDir, "summary.csv"), formatSummaryCsv(summary));
-    writeFileSync(join(runDir, "raw.csv"), rawHeader() + formatRawRows(measured.flatMap(rawRows)));
-    first = await renderReport(runDir, join(work, "out1"));
-    second = await renderReport(runDir, join(work, "out2"));
+    const records = measured.map((c) => cellRecord(c));
+    writeMicroRun(runDir, manifest, records.flatMap((c) => roundsOf(c, cyclesOf(c))), summary);
+    first = await renderReport(microKind, runDir, manifest, join(work, "out1"));
+    second = await renderReport(microKind, runDir, manifest, join(work, "out2"));
     index = readFileSync(first.indexPath, "utf8");
   });
 

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { cellId } from "../scripts/plan/cells.ts";
-import type { Manifest } from "../scripts/results/manifest.ts";
+import { cellId } from "../scripts/model/cell.ts";
+import { type MicroManifest } from "../scripts/model/manifest.ts";
 import { readRawCsv } from "../scripts/results/rawCsv.ts";
 import { startTracetax, tracetax } from "./support/cli.ts";
 import { ended, removeDir, tempDir } from "./support/native.ts";
@@ -17,10 +17,10 @@ const TRIALS = 2;
 const spec = join(dir, "slow.yaml");
 writeFileSync(
   spec,
-  `name: slow\ntitle: long enough to interrupt\ncalls: [open, write, close]\nfds: [valid, invalid]\ntracers: [none, ptrace]\nplacements: [unpinned]\nrounds: ${ROUNDS}\ntrials: ${TRIALS}\n`,
+  `name: slow\ntitle: long enough to interrupt\ncalls: [open, write, close]\nfds: [valid, invalid]\nmechanisms: [none, ptrace]\nplacements: [unpinned]\nrounds: ${ROUNDS}\ntrials: ${TRIALS}\n`,
 );
 
-const manifestOf = (runDir: string) => JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as Manifest;
+const manifestOf = (runDir: string) => JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as MicroManifest;
 
 /** Processes still running for a run: the driver and benchmark name the run id in their scratch path. */
 function processesOf(runId: string): string[] {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { readRawCsv } from "../scripts/results/rawCsv.ts";
 import { readSummaryCsv } from "../scripts/results/summaryCsv.ts";
-import type { Manifest } from "../scripts/results/manifest.ts";
+import { type MicroManifest } from "../scripts/model/manifest.ts";
 import { tracetax } from "./support/cli.ts";
 import { removeDir, tempDir } from "./support/native.ts";
 
@@ -36,7 +36,7 @@ test("run prints the results directory and the report path", () => {
 });
 
 test("the manifest records the spec, the host's facts and every cell's status", () => {
-  const m = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as Manifest;
+  const m = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as MicroManifest;
   assert.equal(m.state, "complete");
   assert.equal(m.spec.text, readFileSync("experiments/zinke2009.yaml", "utf8"));
   assert.match(m.spec.sha256, /^[0-9a-f]{64}$/);

@@ -8,10 +8,10 @@ import { hardwareFingerprint } from "../scripts/hosts/facts.ts";
 import { shellQuote, remoteCommand } from "../scripts/hosts/shellQuote.ts";
 import { SshConnection } from "../scripts/hosts/sshConnection.ts";
 import { whyTracerUnavailable } from "../scripts/plan/servable.ts";
-import type { Manifest } from "../scripts/results/manifest.ts";
+import { type MicroManifest } from "../scripts/model/manifest.ts";
 import { readRawCsv } from "../scripts/results/rawCsv.ts";
-import { readMacroCsv } from "../scripts/macro/macroCsv.ts";
-import type { MacroManifest } from "../scripts/macro/runMacro.ts";
+import { readMacroCsv } from "../scripts/kinds/macro/macroRows.ts";
+import type { MacroManifest } from "./support/syntheticRun.ts";
 import { tracetax, tracetaxAsync } from "./support/cli.ts";
 import { removeDir, tempDir } from "./support/native.ts";
 import { killPids, makeKey, processesMentioning, TestNamespace, TestSshd, writeClientConfig } from "./support/sshd.ts";
@@ -59,7 +59,7 @@ const SMALL_SPEC = `name: small
 title: small
 calls: [write, close]
 fds: [invalid]
-tracers: [none, ptrace]
+mechanisms: [none, ptrace]
 rounds: 3
 trials: 1
 `;
@@ -68,9 +68,9 @@ function runArgs(tag: string): string[] {
   return ["--results", join(dir, `results-${tag}`), "--report-root", join(dir, `report-${tag}`), "--no-report"];
 }
 
-function manifestOf(stdout: string): { runDir: string; manifest: Manifest } {
+function manifestOf(stdout: string): { runDir: string; manifest: MicroManifest } {
   const runDir = /^results: (.+)$/m.exec(stdout)![1];
-  return { runDir, manifest: JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as Manifest };
+  return { runDir, manifest: JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as MicroManifest };
 }
 
 /** ssh clients this test's runs started (a shared connection's master, say), after giving them 5 s to end. */
@@ -288,7 +288,7 @@ workloads:
   const runDir = /^results: (.+)$/m.exec(r.stdout)![1];
   const manifest = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as MacroManifest;
   assert.equal(manifest.hosts["tt-a"].name, "tt-a");
-  const skipped = manifest.measurements.filter((m) => m.status !== "done");
+  const skipped = manifest.cells.filter((m) => m.status !== "done");
   assert.deepEqual(skipped.map((m) => `${m.host} ${m.workload} ${m.mechanism} ${m.calls} ${m.status}`), ["tt-a server-close ptrace socket skipped"]);
   const rows = readMacroCsv(runDir);
   assert.equal(rows.length, (3 + 3 + 4) * 2);
@@ -305,7 +305,7 @@ workloads:
   assert.deepEqual(await leftoverSsh(), [], "every shared connection was closed");
 });
 
-test("hosts check says per host whether it is reachable, its OS and compiler, ptrace access and which tracers it serves", async () => {
+test("hosts check says per host whether it is reachable, its OS and compiler, ptrace access and which mechanisms it serves", async () => {
   const { ns: down } = await testHost({ down: true });
   const inventory = writeFile("check-hosts.yaml", `hosts:\n${hostEntry("tt-a", a)}${hostEntry("tt-off", down)}`);
   const r = await tracetaxAsync(["hosts", "check", "--hosts", inventory, "--on", "tt-a,tt-off"]);
@@ -315,7 +315,7 @@ test("hosts check says per host whether it is reachable, its OS and compiler, pt
   assert.match(good, /^ {2}os {10}Linux: .+, kernel /m);
   assert.match(good, /^ {2}compiler {4}\S+/m);
   assert.match(good, /^ {2}ptrace {6}attach allowed: /m);
-  assert.match(good, /^ {2}tracers {5}none: yes$/m);
+  assert.match(good, /^ {2}mechanisms {2}none: yes$/m);
   assert.match(good, /^ {14}ptrace: yes$/m, "probed on the host: the kernel lets the tracer attach");
   assert.match(good, /^ {14}systrace: no \(systrace is an OpenBSD kernel facility/m);
   assert.match(off, /^tt-off\n {2}reachable {3}no: cannot reach tt-off over ssh .*Connection refused/);
@@ -333,7 +333,7 @@ test("a connection lost in the middle of a batch keeps every cell finished befor
     await sleep(100);
     const runs = existsSync(results) ? readdirSync(results).filter((d) => d !== "reference") : [];
     const manifest = runs.length === 1 && existsSync(join(results, runs[0], "manifest.json")) ? readFileSync(join(results, runs[0], "manifest.json"), "utf8") : "";
-    done = manifest ? (JSON.parse(manifest) as Manifest).cells.filter((c) => c.status === "done").length : 0;
+    done = manifest ? (JSON.parse(manifest) as MicroManifest).cells.filter((c) => c.status === "done").length : 0;
   }
   assert.ok(done > 0, "a first cell ended");
   await sshd!.stop(); // sshd and every session under it: the connection is gone

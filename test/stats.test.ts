@@ -8,7 +8,9 @@ import { cyclesToNs } from "../scripts/analyze/nanoseconds.ts";
 import { seededRandom } from "../scripts/analyze/random.ts";
 import { cellWarnings, hostWarnings, type CellCheckInput } from "../scripts/analyze/warnings.ts";
 import { summarizeRun } from "../scripts/analyze/analyzeRun.ts";
-import type { CellRecord, HostFacts } from "../scripts/results/manifest.ts";
+import { microCell, roundsOf } from "./support/syntheticRun.ts";
+import { type CellRecord } from "../scripts/model/cell.ts";
+import { type HostFacts } from "../scripts/model/hostFacts.ts";
 import type { RawRow } from "../scripts/results/rawCsv.ts";
 
 const close = (actual: number, expected: number, tolerance: number, what: string) =>
@@ -194,11 +196,11 @@ it("turns cycles into nanoseconds at the TSC frequency", () => {
 
 describe("summary.csv columns of a run", () => {
   const cell = (tracer: CellRecord["tracer"]): CellRecord => ({
-    id: `h/write/invalid/${tracer}/unpinned`, host: "h", call: "write", fd: "invalid", tracer, placement: "unpinned",
-    trials: 2, rounds: 30, warmup: 0, status: "done", timerOverheadCycles: [40, 40],
+    ...microCell("h", { call: "write", fd: "invalid", tracer, placement: "unpinned" }, { trials: 2, rounds: 30 }),
+    timerOverheadCycles: [40, 40],
   });
-  const rounds = (c: CellRecord, cycles: (trial: number, round: number) => number): RawRow[] =>
-    [1, 2].flatMap((trial) => Array.from({ length: 30 }, (_, i) => ({ ...c, trial, round: i + 1, cycles: cycles(trial, i), result: "EBADF" })));
+  // Rounds numbered from 1; the cycles function takes the round from 0.
+  const rounds = (c: CellRecord, cycles: (trial: number, round: number) => number): RawRow[] => roundsOf(c, (trial, round) => cycles(trial, round - 1));
   const plain = cell("none");
   const traced = cell("ptrace");
   const raw = [...rounds(plain, (_, r) => 1000 + (r % 10)), ...rounds(traced, (t, r) => 5000 + 200 * t + (r % 10))];

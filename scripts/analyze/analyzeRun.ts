@@ -1,12 +1,14 @@
 import { median } from "simple-statistics";
-import type { CellRecord, HostFacts, Manifest } from "../results/manifest.ts";
+import { type CellRecord } from "../model/cell.ts";
+import { type HostFacts } from "../model/hostFacts.ts";
+import type { AnalysisSettings, MicroManifest } from "../model/manifest.ts";
 import { readRawCsv, type RawRow } from "../results/rawCsv.ts";
-import { readManifest, runPaths } from "../results/runDir.ts";
+import { runPaths } from "../results/runDir.ts";
 import { formatSummaryCsv, type SummaryRow } from "../results/summaryCsv.ts";
 import { writeFileAtomic } from "../results/atomicWrite.ts";
-import { DEFAULT_ANALYSIS, type AnalysisSettings } from "../spec/schema.ts";
-import { parseTracer, plainPlacementFor } from "../spec/vocabulary.ts";
-import { cellId } from "../plan/cells.ts";
+import { DEFAULT_ANALYSIS } from "../model/manifest.ts";
+import { parseTracer, plainPlacementFor } from "../model/vocabulary.ts";
+import { cellId } from "../model/cell.ts";
 import { bootstrapMedianContrast } from "./bootstrap.ts";
 import { describe } from "./describe.ts";
 import { groupBy } from "./groupBy.ts";
@@ -132,14 +134,13 @@ function withAnalysisCost(rows: SummaryRow[]): SummaryRow[] {
 }
 
 /** What the analysis of a run reads from its manifest: host facts and the bootstrap settings it recorded. */
-export function analysisContext(manifest: Manifest): AnalysisContext {
+export function analysisContext(manifest: MicroManifest): AnalysisContext {
   return { hosts: manifest.hosts, analysis: manifest.settings.analysis ?? DEFAULT_ANALYSIS };
 }
 
-/** The analyze stage: reads manifest.json and raw.csv, writes summary.csv. */
-export function analyzeRun(dir: string): SummaryRow[] {
+/** The analyze stage of a microbenchmark run: reads raw.csv, writes summary.csv. */
+export function analyzeRun(dir: string, manifest: MicroManifest): SummaryRow[] {
   const paths = runPaths(dir);
-  const manifest = readManifest(dir);
   const rows = summarizeRun(manifest.cells, readRawCsv(paths.raw), analysisContext(manifest));
   writeFileAtomic(paths.summary, formatSummaryCsv(rows));
   return rows;

@@ -1,17 +1,15 @@
 import { median } from "simple-statistics";
-import { cellId } from "../plan/cells.ts";
-import type { Manifest } from "../results/manifest.ts";
-import type { RawRow } from "../results/rawCsv.ts";
-import { DEFAULT_ANALYSIS, type AnalysisSettings } from "../spec/schema.ts";
+import type { AnalysisSettings, RunManifest } from "../model/manifest.ts";
+import { DEFAULT_ANALYSIS } from "../model/manifest.ts";
+import type { ComparableRun } from "./analyzingKind.ts";
 import { bootstrapMedianContrast, type Interval } from "./bootstrap.ts";
-import { groupBy } from "./groupBy.ts";
 import { mannWhitney } from "./mannWhitney.ts";
 
-/** One run as compare reads it: its manifest and its rounds. */
-export interface RunRounds {
+/** One run as compare reads it: where it is, its manifest, and its samples per cell. */
+export interface RunSamples {
   dir: string;
-  manifest: Manifest;
-  raw: RawRow[];
+  manifest: RunManifest;
+  run: ComparableRun;
 }
 
 /** One cell measured in both runs, B against A (as benchstat puts a new run beside an old one). */
@@ -24,15 +22,15 @@ export interface CellComparison {
   /** median B ÷ median A, with its 95% bootstrap interval. */
   ratio: number;
   ratioInterval: Interval;
-  /** Two-sided Mann-Whitney p, rounds of B against rounds of A. */
+  /** Two-sided Mann-Whitney p, samples of B against samples of A (it holds at the level the samples are independent). */
   p: number;
   /** Whether the interval of the ratio leaves out 1: only then is a change reported. */
   changed: boolean;
 }
 
 export interface RunComparison {
-  a: RunRounds;
-  b: RunRounds;
+  a: RunSamples;
+  b: RunSamples;
   /** Whether the host is part of the match (it is not when each run measured one host). */
   matchedByHost: boolean;
   analysis: AnalysisSettings;
@@ -43,28 +41,26 @@ export interface RunComparison {
   geomeanRatio: number | null;
 }
 
-/** Rounds of each done cell, keyed by the cell's name (with or without its host). */
-function roundsByCell(run: RunRounds, withHost: boolean): Map<string, number[]> {
-  const done = new Set(run.manifest.cells.filter((c) => c.status === "done").map((c) => c.id));
-  const rows = run.raw.filter((r) => done.has(cellId(r)));
-  const byCell = groupBy(rows, (r) => (withHost ? cellId(r) : cellId(r).slice(r.host.length + 1)));
-  return new Map([...byCell].map(([cell, cellRows]) => [cell, cellRows.map((r) => r.cycles)]));
+/** Samples of each done cell, keyed by the cell's name (with or without its host). */
+function samplesByCell(run: RunSamples, withHost: boolean): Map<string, number[]> {
+  return new Map(run.run.cells.map((c) => [withHost ? `${c.host}/${c.name}` : c.name, c.samples]));
 }
 
-const hostCount = (run: RunRounds) => new Set(run.manifest.cells.map((c) => c.host)).size;
+const hostCount = (run: RunSamples) => new Set(run.manifest.cells.map((c) => c.host)).size;
 
 /**
  * Two runs side by side, cell by cell: medians, the ratio B/A with a
  * bootstrap interval (run A's recorded settings), and the Mann-Whitney p.
- * Cells match by host, call, descriptor, tracer and placement; when each run
+ * Cells match by host and name (for micro runs: call, descriptor, tracer
+ * and placement; for macro runs: workload, mechanism and calls); when each run
  * measured a single host the host is left out of the match, so one machine
  * can be compared with another.
  */
-export function compareRuns(a: RunRounds, b: RunRounds): RunComparison {
+export function compareRuns(a: RunSamples, b: RunSamples): RunComparison {
   const matchedByHost = !(hostCount(a) === 1 && hostCount(b) === 1);
-  const roundsA = roundsByCell(a, matchedByHost);
-  const roundsB = roundsByCell(b, matchedByHost);
-  const analysis = a.manifest.settings.analysis ?? DEFAULT_ANALYSIS;
+  const roundsA = samplesByCell(a, matchedByHost);
+  const roundsB = samplesByCell(b, matchedByHost);
+  const analysis = (a.manifest.settings as { analysis?: AnalysisSettings }).analysis ?? DEFAULT_ANALYSIS;
   const settings = { resamples: analysis.bootstrapResamples, seed: analysis.seed };
   const cells = [...roundsA].filter(([cell]) => roundsB.has(cell)).map(([cell, cyclesA]): CellComparison => {
     const cyclesB = roundsB.get(cell)!;

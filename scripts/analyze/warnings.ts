@@ -1,4 +1,4 @@
-import type { HostFacts } from "../results/manifest.ts";
+import { type HostFacts } from "../model/hostFacts.ts";
 import { MIN_N_FOR_MEDIAN_CI } from "./medianCi.ts";
 import { MIN_MODE_RATIO, MIN_MODE_SHARE } from "./modes.ts";
 

@@ -1,8 +1,7 @@
 import { parse } from "yaml";
 import { InputError } from "../inputError.ts";
-import { hostsOf } from "../render/runData.ts";
-import type { Manifest } from "../results/manifest.ts";
-import { toolIdentity } from "../run/toolIdentity.ts";
+import { hostsOf, type RunManifest } from "../model/manifest.ts";
+import { toolIdentity } from "../results/toolIdentity.ts";
 import {
   BAG_INFO_TXT,
   BAGIT_TXT,
@@ -20,16 +19,16 @@ import {
 import { readFileTree } from "./fileTree.ts";
 
 /** When a run's data was last written: its end, or its start when it never ended. */
-export function runFinishedAt(manifest: Manifest): Date {
+export function runFinishedAt(manifest: RunManifest): Date {
   return new Date(manifest.endedAt ?? manifest.startedAt);
 }
 
-function specTitle(manifest: Manifest): string {
+function specTitle(manifest: RunManifest): string {
   const title = (parse(manifest.spec.text) as { title?: unknown } | null)?.title;
   return typeof title === "string" ? title : manifest.spec.path;
 }
 
-function hostLine(manifest: Manifest, host: string): string {
+function hostLine(manifest: RunManifest, host: string): string {
   const facts = manifest.hosts[host];
   return facts ? `${host} (${facts.os}, ${facts.osRelease}, ${facts.arch}, ${facts.cpuModel})` : `${host} (no facts gathered)`;
 }
@@ -38,12 +37,12 @@ function hostLine(manifest: Manifest, host: string): string {
  * bag-info.txt: who bagged what. Every value comes from the manifest (the
  * bagging date is the run's end), so bagging the same run again says the same.
  */
-function bagInfo(manifest: Manifest, bag: Bag): string {
+function bagInfo(manifest: RunManifest, description: string, bag: Bag): string {
   const tool = toolIdentity();
   return formatTagFile([
     ["Bag-Software-Agent", `${tool.name} ${tool.version}`],
     ["Title", specTitle(manifest)],
-    ["External-Description", `Measurements of one tracetax run of ${manifest.spec.path}: manifest.json, raw.csv, summary.csv, logs/ and the published numbers in reference/`],
+    ["External-Description", `Measurements of one tracetax ${manifest.kind} run of ${manifest.spec.path}: ${description}`],
     ["External-Identifier", manifest.runId],
     ...hostsOf(manifest).map((host): [string, string] => ["Host", hostLine(manifest, host)]),
     ["Run-Started", manifest.startedAt],
@@ -54,8 +53,8 @@ function bagInfo(manifest: Manifest, bag: Bag): string {
   ]);
 }
 
-/** A run directory as a bag named after the run: its files as the payload, then the tag files over them. */
-export function bagRun(runDir: string, manifest: Manifest): Bag {
+/** A run directory as a bag named after the run: its files as the payload (`description` says what they are), then the tag files over them. */
+export function bagRun(runDir: string, manifest: RunManifest, description: string): Bag {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(manifest.runId)) {
     throw new InputError(`${runDir}/manifest.json: runId "${manifest.runId}" cannot name a bag directory`);
   }
@@ -64,7 +63,7 @@ export function bagRun(runDir: string, manifest: Manifest): Bag {
   const payload = payloadFiles(bag);
 
   bag.files.set(BAGIT_TXT, Buffer.from(bagitDeclaration()));
-  bag.files.set(BAG_INFO_TXT, Buffer.from(bagInfo(manifest, bag)));
+  bag.files.set(BAG_INFO_TXT, Buffer.from(bagInfo(manifest, description, bag)));
   for (const algorithm of CHECKSUM_ALGORITHMS) {
     bag.files.set(manifestFileName("manifest", algorithm), Buffer.from(formatManifest(payload, algorithm)));
   }

@@ -1,14 +1,14 @@
-import { join } from "node:path";
 import type { Command } from "commander";
-import { analyzeRun } from "../analyze/analyzeRun.ts";
+import { readRun } from "../kinds/registry.ts";
 
 export function addAnalyzeCommand(program: Command): void {
   program
     .command("analyze")
-    .description("recompute summary.csv of a run directory from its raw.csv")
+    .description("recompute a run directory's summary from its rows (summary.csv, or macro-summary.csv)")
     .argument("<run-dir>")
     .action((dir: string) => {
-      const rows = analyzeRun(dir);
-      console.log(`summary: ${join(dir, "summary.csv")} (${rows.length} cells)`);
+      const { kind, manifest } = readRun(dir);
+      const { file, rows } = kind.analyze(dir, manifest);
+      console.log(`summary: ${file} (${rows} rows)`);
     });
 }

@@ -9,9 +9,9 @@ import type { Host } from "../hosts/host.ts";
 import { loadInventory } from "../hosts/inventory.ts";
 import { resolveHosts } from "../hosts/resolveHosts.ts";
 import { whyTracerUnavailable } from "../plan/servable.ts";
-import type { HostFacts } from "../results/manifest.ts";
+import { type HostFacts } from "../model/hostFacts.ts";
 import { probeMechanisms } from "../run/probeMechanisms.ts";
-import { MECHANISM_NAMES } from "../spec/vocabulary.ts";
+import { MECHANISM_NAMES } from "../model/vocabulary.ts";
 import { hostList } from "./options.ts";
 
 /** Each tracer with "yes" or "no (why)": what the OS lacks, else what the host's kernel refused when probed. */
@@ -56,7 +56,7 @@ async function describe(host: Host, c: HostCheck, fleet: Fleet, all: HostCheck[]
   row("build", "ok");
   row("hardware", f.fingerprint ?? "unknown");
   if (f.ptraceAttach) row("ptrace", `attach ${f.ptraceAttach.allowed ? "allowed" : "refused"}: ${f.ptraceAttach.why}`);
-  (await tracerVerdicts(host, f)).forEach((verdict, i) => row(i === 0 ? "tracers" : "", verdict));
+  (await tracerVerdicts(host, f)).forEach((verdict, i) => row(i === 0 ? "mechanisms" : "", verdict));
   return { lines, ok: true };
 }
 
@@ -65,7 +65,7 @@ export function addHostsCommand(program: Command): void {
     .command("hosts")
     .description("lab hosts")
     .command("check")
-    .description("reach each host, build native/ there, and say which tracers it can serve and why not")
+    .description("reach each host, build native/ there, and say which mechanisms it can serve and why not")
     .option("--hosts <file>", "host inventory (YAML)")
     .option("--on <hosts>", "comma-separated hosts instead of all", hostList)
     .action(async (o: { hosts?: string; on?: string[] }) => {

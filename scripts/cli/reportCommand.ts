@@ -3,15 +3,15 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { PAYLOAD_DIR } from "../archive/bagit.ts";
 import { withExtractedBag } from "../archive/extractArchive.ts";
-import { readKnownManifest } from "../archive/manifestFormat.ts";
 import { readBagArchive } from "../archive/readBagArchive.ts";
 import { verifyBag } from "../archive/verifyBag.ts";
+import { readRun } from "../kinds/registry.ts";
+import { DEFAULT_REPORT_DIR } from "../model/paths.ts";
 import { renderReport } from "../render/report.ts";
-import { REPO_DIR } from "../run/runExperiment.ts";
 
 async function renderRunDir(dir: string, out: string | undefined): Promise<string> {
-  const manifest = readKnownManifest(dir);
-  const { indexPath } = await renderReport(dir, out ?? join(REPO_DIR, "report", manifest.runId));
+  const { kind, manifest } = readRun(dir);
+  const { indexPath } = await renderReport(kind, dir, manifest, out ?? join(DEFAULT_REPORT_DIR, manifest.runId));
   return indexPath;
 }
 

@@ -1,4 +1,4 @@
-import type { HostFacts } from "../results/manifest.ts";
+import { type HostFacts } from "../model/hostFacts.ts";
 import type { Host } from "./host.ts";
 import { SshError } from "./sshError.ts";
 

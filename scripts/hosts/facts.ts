@@ -1,4 +1,4 @@
-import type { HostFacts } from "../results/manifest.ts";
+import { type HostFacts } from "../model/hostFacts.ts";
 import { ptraceAttach } from "./ptraceAttach.ts";
 
 /** Turn the "key=value" lines of native/facts.sh into HostFacts. */

@@ -1,4 +1,4 @@
-import type { HostFacts } from "../results/manifest.ts";
+import { type HostFacts } from "../model/hostFacts.ts";
 
 /** What a line of the driver's output stream did not get: its end. */
 export type LineSink = (line: string) => void;

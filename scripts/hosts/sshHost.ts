@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { basename } from "node:path";
 import { execa } from "execa";
-import type { HostFacts } from "../results/manifest.ts";
+import { type HostFacts } from "../model/hostFacts.ts";
 import { parseFacts } from "./facts.ts";
 import { BuildError, type BatchEnd, type BatchOptions, type Host, type NativeRun } from "./host.ts";
 import type { SshTarget } from "./inventory.ts";

@@ -1,22 +1,7 @@
 import type { Spec } from "../spec/schema.ts";
-import { MECHANISMS, mechanismOf, plainPlacementFor, takesDescriptor, type Call, type Fd, type Placement, type Tracer } from "../spec/vocabulary.ts";
+import { cellId, type Cell } from "../model/cell.ts";
 
-/** One point of the grid on one host; its trials are independent processes. */
-export interface Cell {
-  id: string;
-  host: string;
-  call: Call;
-  fd: Fd;
-  tracer: Tracer;
-  placement: Placement;
-  trials: number;
-  rounds: number;
-  warmup: number;
-}
-
-export function cellId(c: Pick<Cell, "host" | "call" | "fd" | "tracer" | "placement">): string {
-  return `${c.host}/${c.call}/${c.fd}/${c.tracer}/${c.placement}`;
-}
+import { MECHANISMS, mechanismOf, plainPlacementFor, takesDescriptor, type Placement, type Tracer } from "../model/vocabulary.ts";
 
 /** Placements a tracer takes: all of the spec's with a tracer process, else the benchmark's own pinnings. */
 function placementsFor(tracer: Tracer, placements: Spec["placements"]): Placement[] {
@@ -34,7 +19,7 @@ export function planCells(spec: Spec, hosts: string[]): Cell[] {
   for (const host of hosts) {
     for (const call of spec.calls) {
       for (const fd of spec.fds.filter((f) => f === "valid" || takesDescriptor(call))) {
-        for (const tracer of spec.tracers) {
+        for (const tracer of spec.mechanisms) {
           for (const placement of placementsFor(tracer, spec.placements)) {
             const cell = { host, call, fd, tracer, placement };
             cells.push({ id: cellId(cell), ...cell, trials: spec.trials, rounds: spec.rounds, warmup: spec.warmup });

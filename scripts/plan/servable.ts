@@ -1,5 +1,5 @@
-import type { HostFacts } from "../results/manifest.ts";
-import { MECHANISMS, mechanismOf, type Tracer } from "../spec/vocabulary.ts";
+import { type HostFacts } from "../model/hostFacts.ts";
+import { MECHANISMS, mechanismOf, type Tracer } from "../model/vocabulary.ts";
 
 /**
  * Why a host's operating system cannot serve a tracer at all (its cells are

@@ -1,4 +1,5 @@
-import type { CellRecord, Manifest } from "../results/manifest.ts";
+import { type CellRecord } from "../model/cell.ts";
+import { type MicroManifest } from "../model/manifest.ts";
 import { html, table, type Html } from "./html.ts";
 
 function cellName(cell: CellRecord): string {
@@ -12,7 +13,7 @@ export function cellStatusTable(cells: CellRecord[]): Html {
 }
 
 /** Skipped and failed cells grouped by their reason, and the missing OpenBSD host if there was none. */
-export function notMeasured(manifest: Manifest): Html {
+export function notMeasured(manifest: MicroManifest): Html {
   const byReason = new Map<string, CellRecord[]>();
   for (const cell of manifest.cells.filter((c) => c.status === "skipped" || c.status === "failed")) {
     const key = `${cell.status}: ${cell.reason ?? "no reason recorded"}`;

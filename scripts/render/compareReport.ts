@@ -1,4 +1,4 @@
-import type { CellComparison, RunComparison, RunRounds } from "../analyze/compareRuns.ts";
+import type { CellComparison, RunComparison, RunSamples } from "../analyze/compareRuns.ts";
 import { formatInterval, formatNumber, formatP } from "./format.ts";
 import { html, table, type Html } from "./html.ts";
 import { page } from "./page.ts";
@@ -29,18 +29,17 @@ function rowTexts(c: CellComparison): string[] {
   ];
 }
 
-function describeRun(run: RunRounds): string {
-  const { settings } = run.manifest;
-  const hosts = [...new Set(run.manifest.cells.map((c) => c.host))].join(", ");
-  return `${run.dir} (${run.manifest.runId}; ${hosts}; ${settings.trials} trials × ${settings.rounds} rounds)`;
+function describeRun(r: RunSamples): string {
+  const hosts = [...new Set(r.manifest.cells.map((c) => c.host))].join(", ");
+  return `${r.dir} (${r.manifest.runId}, ${r.manifest.kind}; ${hosts})`;
 }
 
 function explanation(c: RunComparison): string[] {
-  const match = c.matchedByHost ? "host, call, descriptor, tracer and placement" : "call, descriptor, tracer and placement (one host in each run)";
+  const match = c.matchedByHost ? "host and name" : "name (one host in each run)";
   return [
-    `Cells matched by ${match}; medians in cycles, all rounds of a cell pooled.`,
+    `Cells matched by ${match}; medians of ${c.a.run.sample}.`,
     `B/A: ratio of the medians, 95% bootstrap interval (${c.analysis.bootstrapResamples} resamples, seed ${c.analysis.seed}).`,
-    `p: two-sided Mann-Whitney U test. change: shown where the interval leaves out 1, else "~".`,
+    `p: two-sided Mann-Whitney U test over the same samples. change: shown where the interval leaves out 1, else "~".`,
   ];
 }
 

@@ -1,7 +1,7 @@
 import { includesZero } from "../analyze/bootstrap.ts";
-import type { CellRecord } from "../results/manifest.ts";
+import { type CellRecord } from "../model/cell.ts";
 import type { SummaryRow } from "../results/summaryCsv.ts";
-import type { Placement } from "../spec/vocabulary.ts";
+import type { Placement } from "../model/vocabulary.ts";
 import type { PublishedOverhead } from "./reference.ts";
 import { findCell, matches } from "./selection.ts";
 import { SERIES_TRACER, seriesOverhead, type Overhead } from "./series.ts";

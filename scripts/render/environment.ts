@@ -1,5 +1,5 @@
 import { hostWarnings, WARNING_MEANINGS } from "../analyze/warnings.ts";
-import type { HostFacts } from "../results/manifest.ts";
+import { type HostFacts } from "../model/hostFacts.ts";
 import { formatNumber } from "./format.ts";
 import { factsTable, html, type Html } from "./html.ts";
 import { warningBadge } from "./warningView.ts";

@@ -3,9 +3,9 @@
 
 const GROUPED = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
 
-/** Cycles, bytes, hertz: digits grouped by thousands. */
+/** Cycles, bytes, hertz: digits grouped by thousands; a quantity below 10 (seconds) keeps four significant digits. */
 export function formatNumber(value: number): string {
-  return GROUPED.format(value);
+  return Math.abs(value) < 10 && !Number.isInteger(value) ? value.toPrecision(4) : GROUPED.format(value);
 }
 
 /** Overhead percentages are shown rounded to whole percent, as on the slides ("1579%"). */

@@ -1,10 +1,10 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { CellRecord } from "../results/manifest.ts";
+import { type CellRecord } from "../model/cell.ts";
 import { formatRawRows, rawHeader } from "../results/rawCsv.ts";
 import { formatSummaryCsv, type SummaryRow } from "../results/summaryCsv.ts";
 import { MIN_N_FOR_MEDIAN_CI } from "../analyze/medianCi.ts";
-import { DEFAULT_ANALYSIS } from "../spec/schema.ts";
-import { FDS, plainPlacementFor, type Fd, type Placement } from "../spec/vocabulary.ts";
+import { DEFAULT_ANALYSIS } from "../model/manifest.ts";
+import { FDS, plainPlacementFor, type Fd, type Placement } from "../model/vocabulary.ts";
 import { flappingSpec } from "./figures/flapping.ts";
 import { overheadSpec, seriesDrawn } from "./figures/overhead.ts";
 import { plainCallsSpec } from "./figures/plainCalls.ts";

@@ -1,4 +1,4 @@
-import type { Placement } from "../spec/vocabulary.ts";
+import type { Placement } from "../model/vocabulary.ts";
 import { compareWithPublished } from "./comparison.ts";
 import { cellStatisticsTable, overheadTable } from "./cellTables.ts";
 import { environmentSection } from "./environment.ts";

@@ -10,7 +10,7 @@ import {
   type Mechanism,
   type Placement,
   type Tracer,
-} from "../spec/vocabulary.ts";
+} from "../model/vocabulary.ts";
 import { ratioText } from "./cellTables.ts";
 import { figureBlock } from "./figureBlock.ts";
 import { flappingSpec } from "./figures/flapping.ts";

@@ -1,4 +1,4 @@
-import { mechanismOf, parseTracer, type Fd, type Mechanism, type MECHANISMS, type Tracer } from "../spec/vocabulary.ts";
+import { mechanismOf, parseTracer, type Fd, type Mechanism, type MECHANISMS, type Tracer } from "../model/vocabulary.ts";
 import type { Series } from "./series.ts";
 
 // One colour per mechanism across every figure, so a reader can match a bar

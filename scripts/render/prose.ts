@@ -1,14 +1,14 @@
 import { BOOTSTRAP_LEVEL } from "../analyze/bootstrap.ts";
 import { MEDIAN_CI_LEVEL, MIN_N_FOR_MEDIAN_CI } from "../analyze/medianCi.ts";
 import { CELL_WARNINGS, HOST_WARNINGS } from "../analyze/warnings.ts";
-import type { Manifest } from "../results/manifest.ts";
-import { DEFAULT_ANALYSIS } from "../spec/schema.ts";
+import { type MicroManifest } from "../model/manifest.ts";
+import { DEFAULT_ANALYSIS } from "../model/manifest.ts";
 import { html, type Html } from "./html.ts";
-import { hostsOf } from "./runData.ts";
+import { hostsOf } from "../model/manifest.ts";
 import { warningLegend } from "./warningView.ts";
 
 /** What the 2009 study was and what this run reproduces of it. */
-export function studySection(manifest: Manifest): Html {
+export function studySection(manifest: MicroManifest): Html {
   return html`<section id="study">
 <h2>The study</h2>
 <p>Jörg Zinke (Potsdam University, Institute for Computer Science, Operating Systems and Distributed Systems)
@@ -27,7 +27,7 @@ ${runScope(manifest)}
 }
 
 /** What this run measured: hosts, cells by status, rounds and trials. */
-function runScope(manifest: Manifest): Html {
+function runScope(manifest: MicroManifest): Html {
   const count = (status: string) => manifest.cells.filter((c) => c.status === status).length;
   const { rounds, trials } = manifest.settings;
   const hosts = hostsOf(manifest);
@@ -38,7 +38,7 @@ function runScope(manifest: Manifest): Html {
 }
 
 /** How the numbers were made, including the definition of wc and bc that the slides leave open. */
-export function methodologySection(manifest: Manifest): Html {
+export function methodologySection(manifest: MicroManifest): Html {
   const { rounds, warmup, trials, timeoutSeconds } = manifest.settings;
   return html`<section id="methodology">
 <h2>Methodology</h2>
@@ -76,7 +76,7 @@ ${statisticsMethods(manifest)}
 const percent = (level: number) => `${Math.round(level * 100)}%`;
 
 /** How the intervals, tests and warnings are computed, with the settings this run used. */
-function statisticsMethods(manifest: Manifest): Html {
+function statisticsMethods(manifest: MicroManifest): Html {
   const { bootstrapResamples, seed } = manifest.settings.analysis ?? DEFAULT_ANALYSIS;
   const recorded = manifest.settings.analysis ? "as recorded in manifest.json" : "the defaults: this manifest.json predates recording them";
   return html`<h3>Statistics</h3>

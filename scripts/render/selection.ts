@@ -1,5 +1,5 @@
-import type { CellRecord } from "../results/manifest.ts";
-import { PLACEMENTS, type Call, type Fd, type Placement, type Tracer } from "../spec/vocabulary.ts";
+import { type CellRecord } from "../model/cell.ts";
+import { PLACEMENTS, type Call, type Fd, type Placement, type Tracer } from "../model/vocabulary.ts";
 
 // Picking rows out of summary.csv, raw.csv and the manifest's cell list:
 // they all name a cell by the same five columns.

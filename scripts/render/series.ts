@@ -1,4 +1,4 @@
-import type { Tracer } from "../spec/vocabulary.ts";
+import type { Tracer } from "../model/vocabulary.ts";
 import type { SummaryRow } from "../results/summaryCsv.ts";
 
 // The paper's overhead figures (frames 27, 28) show three series; the

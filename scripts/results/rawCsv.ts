@@ -1,9 +1,7 @@
-import { readFileSync } from "node:fs";
-import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
-import type { Call, Fd, Placement, Tracer } from "../spec/vocabulary.ts";
+import type { Call, Fd, Placement, Tracer } from "../model/vocabulary.ts";
+import { csvHeader, csvLines, readTypedCsv, type CsvColumns } from "./typedCsv.ts";
 
-/** One measured round: the tidy unit of raw.csv. */
+/** One measured round of a microbenchmark run: the tidy unit of raw.csv. */
 export interface RawRow {
   host: string;
   call: Call;
@@ -16,27 +14,12 @@ export interface RawRow {
   result: string;
 }
 
-export const RAW_COLUMNS = ["host", "call", "fd", "tracer", "placement", "trial", "round", "cycles", "result"] as const;
+const RAW_COLUMNS: CsvColumns<RawRow> = {
+  host: "text", call: "text", fd: "text", tracer: "text", placement: "text", trial: "number", round: "number", cycles: "number", result: "text",
+};
 
-export function rawHeader(): string {
-  return stringify([RAW_COLUMNS as unknown as string[]]);
-}
+export const RAW_CSV = "raw.csv";
 
-export function formatRawRows(rows: RawRow[]): string {
-  return stringify(rows.map((r) => RAW_COLUMNS.map((c) => r[c])));
-}
-
-export function readRawCsv(path: string): RawRow[] {
-  const records: Record<string, string>[] = parse(readFileSync(path), { columns: true, skip_empty_lines: true });
-  return records.map((r) => ({
-    host: r.host,
-    call: r.call as Call,
-    fd: r.fd as Fd,
-    tracer: r.tracer as Tracer,
-    placement: r.placement as Placement,
-    trial: Number(r.trial),
-    round: Number(r.round),
-    cycles: Number(r.cycles),
-    result: r.result,
-  }));
-}
+export const rawHeader = () => csvHeader(RAW_COLUMNS);
+export const formatRawRows = (rows: RawRow[]) => csvLines(rows, RAW_COLUMNS);
+export const readRawCsv = (path: string) => readTypedCsv(path, RAW_COLUMNS);

@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
-import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
-import type { Call, Fd, Placement, Tracer } from "../spec/vocabulary.ts";
+import type { Call, Fd, Placement, Tracer } from "../model/vocabulary.ts";
+import { csvHeader, csvLines, readTypedCsv, type CsvColumns } from "./typedCsv.ts";
 
 /**
  * One row per host × cell (trials pooled). Overhead columns compare the cell
@@ -60,18 +58,54 @@ export interface SummaryRow {
   warnings: string[];
 }
 
-export const SUMMARY_COLUMNS: (keyof SummaryRow)[] = [
-  "host", "call", "fd", "tracer", "placement", "trials", "n",
-  "median", "q1", "q3", "min", "max", "timer_overhead",
-  "plain_median", "overhead_cycles", "overhead_percent",
-  "bimodal", "bc_median", "bc_n", "wc_median", "wc_n",
-  "bc_overhead_cycles", "bc_overhead_percent", "wc_overhead_cycles", "wc_overhead_percent",
-  "median_ci_low", "median_ci_high", "mad", "median_ns", "between_trial_spread", "within_trial_mad",
-  "overhead_ns", "overhead_ci_low", "overhead_ci_high", "ratio", "ratio_ci_low", "ratio_ci_high", "mann_whitney_p", "analysis_cycles",
-  "bc_overhead_ci_low", "bc_overhead_ci_high", "wc_overhead_ci_low", "wc_overhead_ci_high", "warnings",
-];
+/** The columns of summary.csv in order, with how each is read back. */
+const SUMMARY_COLUMNS: CsvColumns<SummaryRow> = {
+  host: "text",
+  call: "text",
+  fd: "text",
+  tracer: "text",
+  placement: "text",
+  trials: "number",
+  n: "number",
+  median: "number",
+  q1: "number",
+  q3: "number",
+  min: "number",
+  max: "number",
+  timer_overhead: "number",
+  plain_median: "number",
+  overhead_cycles: "number",
+  overhead_percent: "number",
+  bimodal: "boolean",
+  bc_median: "number",
+  bc_n: "number",
+  wc_median: "number",
+  wc_n: "number",
+  bc_overhead_cycles: "number",
+  bc_overhead_percent: "number",
+  wc_overhead_cycles: "number",
+  wc_overhead_percent: "number",
+  median_ci_low: "number",
+  median_ci_high: "number",
+  mad: "number",
+  median_ns: "number",
+  between_trial_spread: "number",
+  within_trial_mad: "number",
+  overhead_ns: "number",
+  overhead_ci_low: "number",
+  overhead_ci_high: "number",
+  ratio: "number",
+  ratio_ci_low: "number",
+  ratio_ci_high: "number",
+  mann_whitney_p: "number",
+  analysis_cycles: "number",
+  bc_overhead_ci_low: "number",
+  bc_overhead_ci_high: "number",
+  wc_overhead_ci_low: "number",
+  wc_overhead_ci_high: "number",
+  warnings: "list",
+};
 
-const TEXT_COLUMNS = new Set<keyof SummaryRow>(["host", "call", "fd", "tracer", "placement"]);
 const RATIO_COLUMNS = new Set<keyof SummaryRow>(["ratio", "ratio_ci_low", "ratio_ci_high"]);
 
 /**
@@ -89,21 +123,7 @@ function cellText(column: keyof SummaryRow, value: SummaryRow[keyof SummaryRow])
 }
 
 export function formatSummaryCsv(rows: SummaryRow[]): string {
-  const body = rows.map((r) => SUMMARY_COLUMNS.map((c) => cellText(c, r[c])));
-  return stringify([SUMMARY_COLUMNS, ...body]);
+  return csvHeader(SUMMARY_COLUMNS) + csvLines(rows, SUMMARY_COLUMNS, cellText);
 }
 
-export function readSummaryCsv(path: string): SummaryRow[] {
-  const records: Record<string, string>[] = parse(readFileSync(path), { columns: true, skip_empty_lines: true });
-  return records.map((rec) => {
-    const row: Record<string, unknown> = {};
-    for (const c of SUMMARY_COLUMNS) {
-      const v = rec[c];
-      if (TEXT_COLUMNS.has(c)) row[c] = v;
-      else if (c === "bimodal") row[c] = v === "true";
-      else if (c === "warnings") row[c] = v ? v.split(";") : [];
-      else row[c] = v === "" || v === undefined ? null : Number(v);
-    }
-    return row as unknown as SummaryRow;
-  });
-}
+export const readSummaryCsv = (path: string) => readTypedCsv(path, SUMMARY_COLUMNS);

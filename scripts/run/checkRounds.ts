@@ -1,5 +1,5 @@
-import type { Cell } from "../plan/cells.ts";
-import { expectedResult } from "../spec/vocabulary.ts";
+import type { Cell } from "../model/cell.ts";
+import { expectedResult } from "../model/vocabulary.ts";
 import type { MeasuredRound } from "./driverStream.ts";
 
 /**

@@ -10,7 +10,7 @@ export interface MeasuredRound {
   result: string;
 }
 
-export interface CellOutcome {
+export interface DriverCellOutcome {
   id: string;
   status: "done" | "failed" | "skipped";
   reason?: string;
@@ -20,14 +20,14 @@ export interface CellOutcome {
   timer: string | null;
 }
 
-function emptyOutcome(id: string): CellOutcome {
+function emptyOutcome(id: string): DriverCellOutcome {
   return { id, status: "failed", rounds: [], timerOverheadCycles: [], tracerStops: [], timer: null };
 }
 
 export class DriverStream {
-  private open = new Map<string, CellOutcome>();
+  private open = new Map<string, DriverCellOutcome>();
 
-  constructor(private readonly onCell: (cell: CellOutcome) => void) {}
+  constructor(private readonly onCell: (cell: DriverCellOutcome) => void) {}
 
   /** The cell being measured when the stream stopped, if any. */
   unfinished(): string[] {

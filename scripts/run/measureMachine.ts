@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Machine } from "../hosts/fleet.ts";
 import { isPermanentSshFailure } from "../hosts/sshError.ts";
-import type { Cell } from "../plan/cells.ts";
-import type { HostFacts } from "../results/manifest.ts";
+import type { CellOutcome } from "../model/cell.ts";
+import { type HostFacts } from "../model/hostFacts.ts";
 import { measureHost, type HostRunContext } from "./measureHost.ts";
 
 type Personality = Machine["personalities"][number];
@@ -68,7 +68,7 @@ async function switchTo(m: Machine, from: Personality, to: Personality, ctx: Hos
  * machine that comes up as something else is left alone: what was measured
  * is kept, the rest fails with the reason.
  */
-export async function measureMachine(m: Machine, cells: Cell[], ctx: HostRunContext): Promise<void> {
+export async function measureMachine(m: Machine, cells: CellOutcome[], ctx: HostRunContext): Promise<void> {
   const cellsOf = (p: Personality) => cells.filter((c) => c.host === p.host);
   const failPending = (ps: Personality[], reason: string) => {
     for (const c of ctx.manifest.cells) {

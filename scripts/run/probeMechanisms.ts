@@ -1,5 +1,5 @@
 import type { Host } from "../hosts/host.ts";
-import { mechanismOf, type Tracer } from "../spec/vocabulary.ts";
+import { mechanismOf, type Tracer } from "../model/vocabulary.ts";
 import { DriverStream } from "./driverStream.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { CellStatus } from "../results/manifest.ts";
+import { type CellStatus } from "../model/cell.ts";
 
 /** What the run stage reports while it works. */
 export type ProgressEvent =
@@ -74,7 +74,7 @@ export class ProgressDisplay {
         this.stopTicker();
         this.redraw();
         this.drawnLines = 0;
-        this.out.write("analysing the rounds and writing the report\n");
+        this.out.write("analysing the rows and writing the report\n");
         return;
     }
   };

@@ -9,6 +9,8 @@ export interface LoadedYaml<T> {
   text: string;
   sha256: string;
   value: T;
+  /** What was accepted but should be said otherwise ("file:line:col: field: …"). */
+  warnings: string[];
 }
 
 /** "tracers[2]", "hosts.lab.port": how a field is named in messages. */
@@ -37,10 +39,29 @@ function keyNode(doc: Document, path: readonly PropertyKey[], key: string): Node
 }
 
 /**
+ * Rename top-level keys that have a newer name, in the document itself, so
+ * that later messages still point into the file; one warning per rename.
+ */
+function renameFields(doc: Document, renamed: Record<string, string>, at: (offset: number) => string): string[] {
+  if (!isMap(doc.contents)) return [];
+  const keys = doc.contents.items.map((p) => p.key).filter(isScalar);
+  const warnings: string[] = [];
+  for (const key of keys) {
+    const newer = renamed[String(key.value)];
+    if (newer === undefined) continue;
+    const where = at(key.range?.[0] ?? 0);
+    if (keys.some((k) => k.value === newer)) throw new InputError(`${where}: ${String(key.value)}: give ${newer} only (${key.value} is its older name)`);
+    warnings.push(`${where}: ${String(key.value)}: now called ${newer}; read as ${newer}`);
+    key.value = newer;
+  }
+  return warnings;
+}
+
+/**
  * Read a YAML file and validate it against a zod schema. Every problem is
  * reported as "file:line:col: field: message"; all of them, not just the first.
  */
-export function loadYaml<S extends z.ZodType>(path: string, schema: S): LoadedYaml<z.output<S>> {
+export function loadYaml<S extends z.ZodType>(path: string, schema: S, renamedFields: Record<string, string> = {}): LoadedYaml<z.output<S>> {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -56,6 +77,7 @@ export function loadYaml<S extends z.ZodType>(path: string, schema: S): LoadedYa
   if (doc.errors.length > 0) {
     throw new InputError(doc.errors.map((e) => `${at(e.pos[0])}: ${e.message.split("\n")[0]}`).join("\n"));
   }
+  const warnings = renameFields(doc, renamedFields, at);
   const parsed = schema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
     const messages = parsed.error.issues.flatMap((issue) => {
@@ -72,5 +94,5 @@ export function loadYaml<S extends z.ZodType>(path: string, schema: S): LoadedYa
     });
     throw new InputError(messages.join("\n"));
   }
-  return { path, text, sha256: createHash("sha256").update(text).digest("hex"), value: parsed.data };
+  return { path, text, sha256: createHash("sha256").update(text).digest("hex"), value: parsed.data, warnings };
 }

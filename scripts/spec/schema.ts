@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { CALLS, FDS, PLACEMENTS, canonicalTracer, parseTracer } from "./vocabulary.ts";
+import { DEFAULT_ANALYSIS } from "../model/manifest.ts";
+import { CALLS, FDS, PLACEMENTS, canonicalTracer, parseTracer } from "../model/vocabulary.ts";
 
 // Messages say what was expected and what was found; load.ts adds file:line:col and the field path.
 
@@ -31,7 +32,7 @@ export function integerAtLeast(min: number) {
 export const text = (what: string) => z.string({ error: (iss) => `expected ${what} (text), got ${shown(iss.input)}` });
 
 /** "mechanism[:handler]", stored in its canonical spelling. */
-const tracerName = text("a tracer name").transform((name, ctx) => {
+const tracerName = text("a mechanism name").transform((name, ctx) => {
   const parts = parseTracer(name);
   if (typeof parts === "string") {
     ctx.addIssue({ code: "custom", message: parts });
@@ -42,17 +43,15 @@ const tracerName = text("a tracer name").transform((name, ctx) => {
 
 export const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-/** How the analysis computes its bootstrap intervals; recorded in the manifest's settings. */
-export const DEFAULT_ANALYSIS = { bootstrapResamples: 2000, seed: 1 };
+
 
 const analysisSchema = z.strictObject({
   bootstrapResamples: integerAtLeast(100).default(DEFAULT_ANALYSIS.bootstrapResamples),
   seed: integerAtLeast(0).default(DEFAULT_ANALYSIS.seed),
 });
 
-export type AnalysisSettings = z.infer<typeof analysisSchema>;
-
-export const specSchema = z.strictObject({
+/** What every spec says whatever its kind: who it is and where it runs. */
+export const specIdentity = {
   name: text("a short name for the experiment").regex(/^[a-z0-9][a-z0-9-]*$/, {
     error: "expected lower-case letters, digits and dashes",
   }),
@@ -62,9 +61,15 @@ export const specSchema = z.strictObject({
     "host",
     text("a host name").regex(HOST_NAME, { error: (iss) => `invalid host name ${shown(iss.input)}` }),
   ).default(["local"]),
+};
+
+/** A microbenchmark spec: the paper's grid of calls, descriptors, mechanisms and placements. */
+export const specSchema = z.strictObject({
+  kind: z.literal("micro", { error: "expected micro" }).optional(),
+  ...specIdentity,
   calls: listOf("call", oneOf("call", CALLS)),
   fds: listOf("descriptor kind", oneOf("descriptor kind", FDS)),
-  tracers: listOf("tracer", tracerName),
+  mechanisms: listOf("mechanism", tracerName),
   placements: listOf("placement", oneOf("placement", PLACEMENTS)).default(["unpinned"]),
   rounds: integerAtLeast(1),
   warmup: integerAtLeast(0).default(5),

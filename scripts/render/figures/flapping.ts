@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { RawRow } from "../../results/rawCsv.ts";
-import { PLACEMENTS, type Tracer } from "../../spec/vocabulary.ts";
+import { PLACEMENTS, type Tracer } from "../../model/vocabulary.ts";
 import { TRIAL_COLOURS } from "../palette.ts";
 import { FIGURE_CONFIG } from "./style.ts";
 

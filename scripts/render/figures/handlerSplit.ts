@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { Mechanism, Tracer } from "../../spec/vocabulary.ts";
+import type { Mechanism, Tracer } from "../../model/vocabulary.ts";
 import { tracerColour } from "../palette.ts";
 import { FIGURE_CONFIG, MECHANISM_LEGEND } from "./style.ts";
 

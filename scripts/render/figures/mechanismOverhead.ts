@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { SummaryRow } from "../../results/summaryCsv.ts";
-import { CALLS, type Call, type Tracer } from "../../spec/vocabulary.ts";
+import { CALLS, type Call, type Tracer } from "../../model/vocabulary.ts";
 import { tracerColour } from "../palette.ts";
 import { errorBarLayer } from "./errorBar.ts";
 import { FIGURE_CONFIG, MECHANISM_LEGEND } from "./style.ts";

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { SummaryRow } from "../../results/summaryCsv.ts";
-import { CALLS, type Call } from "../../spec/vocabulary.ts";
+import { CALLS, type Call } from "../../model/vocabulary.ts";
 import { formatPercent } from "../format.ts";
 import { INK, SERIES_COLOURS } from "../palette.ts";
 import { SERIES, SERIES_LABELS, SERIES_TRACER, seriesOverhead, type Series } from "../series.ts";

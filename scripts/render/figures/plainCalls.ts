@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { SummaryRow } from "../../results/summaryCsv.ts";
-import { CALLS, FDS } from "../../spec/vocabulary.ts";
+import { CALLS, FDS } from "../../model/vocabulary.ts";
 import { FD_COLOURS } from "../palette.ts";
 import { errorBarLayer } from "./errorBar.ts";
 import { FIGURE_CONFIG } from "./style.ts";

@@ -1,16 +1,10 @@
-import { parse } from "yaml";
-import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { loadYaml, type LoadedYaml } from "../spec/load.ts";
-import { integerAtLeast, listOf, oneOf, specSchema } from "../spec/schema.ts";
+import { MACRO_MECHANISMS } from "../../model/vocabulary.ts";
+import { integerAtLeast, listOf, oneOf, specIdentity } from "../../spec/schema.ts";
 
 // A macrobenchmark spec ("kind: macro"): whole programs timed under an
 // interception mechanism, beside the microbenchmark cells of the other specs.
 
-// Every Linux mechanism of the microbenchmarks that lets a whole program run:
-// seccomp-errno denies the calls it selects, so the program would only fail.
-export const MACRO_MECHANISMS = ["none", "ptrace", "ptrace-seccomp", "seccomp-allow", "seccomp-notify", "sud", "preload", "strace", "strace-seccomp"] as const;
-export type MacroMechanism = (typeof MACRO_MECHANISMS)[number];
 /** What a mechanism is told to intercept: every system call, or the socket calls only (tt-macro -c). */
 export const CALL_SELECTIONS = ["all", "socket"] as const;
 export type CallSelection = (typeof CALL_SELECTIONS)[number];
@@ -51,10 +45,7 @@ const workload = z.discriminatedUnion("type", [findWorkload, gzipWorkload, serve
 export const macroSpecSchema = z
   .strictObject({
     kind: z.literal("macro"),
-    name: specSchema.shape.name,
-    title: specSchema.shape.title,
-    source: specSchema.shape.source,
-    hosts: specSchema.shape.hosts,
+    ...specIdentity,
     mechanisms: listOf("mechanism", oneOf("mechanism", MACRO_MECHANISMS)),
     repetitions: integerAtLeast(1),
     timeoutSeconds: integerAtLeast(1).default(120),
@@ -73,17 +64,4 @@ export type MacroSpec = z.infer<typeof macroSpecSchema>;
 export type FindWorkload = z.infer<typeof findWorkload>;
 export type GzipWorkload = z.infer<typeof gzipWorkload>;
 export type ServerWorkload = z.infer<typeof serverWorkload>;
-
-export function loadMacroSpec(path: string): LoadedYaml<MacroSpec> {
-  return loadYaml(path, macroSpecSchema);
-}
-
-/** Whether a spec file asks for macrobenchmarks; anything unreadable is left to the loader that reports it. */
-export function isMacroSpec(path: string): boolean {
-  try {
-    const value: unknown = parse(readFileSync(path, "utf8"));
-    return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "macro";
-  } catch {
-    return false;
-  }
-}
+export type Workload = MacroSpec["workloads"][number];

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import type { MacroSummaryRow } from "../macro/macroCsv.ts";
-import { html, table, type Html } from "./html.ts";
-import { formatRatio } from "./format.ts";
+import type { MacroSummaryRow } from "./macroRows.ts";
+import { html, table, type Html } from "../../render/html.ts";
+import { formatRatio } from "../../render/format.ts";
 
 /** A row of frame 14 (Provos 2002), as transcribed in provos2002.csv. */
 interface ProvosRow {

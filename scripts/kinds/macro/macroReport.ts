@@ -1,41 +1,29 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { MACRO_CSV, readMacroSummary } from "../macro/macroCsv.ts";
-import type { MacroManifest } from "../macro/runMacro.ts";
-import { writeFileAtomic } from "../results/atomicWrite.ts";
-import { readManifest } from "../results/runDir.ts";
-import { environmentSection } from "./environment.ts";
-import { figureBlock } from "./figureBlock.ts";
-import { factsTable, html, table } from "./html.ts";
-import { page } from "./page.ts";
+import { environmentSection } from "../../render/environment.ts";
+import { figureBlock } from "../../render/figureBlock.ts";
+import { html, table } from "../../render/html.ts";
+import type { ReportBody } from "../../render/reportingKind.ts";
+import type { MacroCellRecord } from "../../model/macroCell.ts";
+import type { RunManifest } from "../../model/manifest.ts";
+import type { MacroSettings } from "./macroPlan.ts";
+import { readMacroSummary } from "./macroRows.ts";
 import { hasProvosWorkloads, provosTable } from "./provosTable.ts";
 import { serverFigure } from "./serverFigure.ts";
-import { REFERENCE_DIR } from "../results/referenceDir.ts";
-
-/** A run directory made from a macrobenchmark spec. */
-export function isMacroRun(runDir: string): boolean {
-  return existsSync(join(runDir, MACRO_CSV));
-}
 
 const num = (v: number | null) => (v === null ? "—" : v.toPrecision(4));
 
 /** The report of a macrobenchmark run: frame 14 beside Provos' numbers and the server figure, each where its data exist. */
-export async function renderMacroReport(runDir: string, outDir: string): Promise<{ indexPath: string; figureFiles: string[] }> {
-  const manifest = readManifest(runDir) as unknown as MacroManifest;
+export async function macroReport(runDir: string, manifest: RunManifest<"macro", MacroSettings, MacroCellRecord>, outDir: string, referenceDir: string): Promise<ReportBody> {
   const summary = readMacroSummary(runDir);
-  const notMeasured = (manifest.measurements ?? []).filter((m) => m.status !== "done");
-  const own = join(runDir, "reference");
-  const referenceDir = existsSync(join(own, "provos2002.csv")) ? own : REFERENCE_DIR;
-  mkdirSync(join(outDir, "figures"), { recursive: true });
+  const notMeasured = manifest.cells.filter((m) => m.status !== "done");
   // Each host's numbers stand apart: its plain runs are the baseline of its traced ones.
-  const hostNames = [...new Set([...Object.keys(manifest.hosts), ...(manifest.measurements ?? []).map((m) => m.host), ...summary.map((r) => r.host)])];
-  const figureFiles: string[] = [];
+  const hostNames = [...new Set([...Object.keys(manifest.hosts), ...manifest.cells.map((m) => m.host), ...summary.map((r) => r.host)])];
+  const files: string[] = [];
   const hostSections = [];
   for (const name of hostNames) {
     const rows = summary.filter((r) => r.host === name);
     const plan = serverFigure(rows);
     const figure = plan ? await figureBlock(outDir, name, plan) : null;
-    figureFiles.push(...(figure?.files ?? []));
+    files.push(...(figure?.files ?? []));
     const facts = manifest.hosts[name];
     hostSections.push(html`<section id="host-${name}">
 <h2>Host ${name}</h2>
@@ -44,17 +32,14 @@ ${figure ? html`<h3>Traced network server</h3>${figure.markup}` : html``}
 ${facts ? environmentSection(facts) : html`<p>No facts: the host was not reached or its build failed (see below).</p>`}
 </section>`);
   }
-  const body = html`<header>
-<h1>Macrobenchmarks: what interception costs whole programs</h1>
-${factsTable([
-  ["run", manifest.runId],
-  ["spec", `${manifest.spec.path} (sha256 ${manifest.spec.sha256})`],
-  ["hosts", hostNames.join(", ")],
-  ["repetitions", manifest.settings.repetitions],
-  ["state", manifest.stoppedBecause ? `${manifest.state}: ${manifest.stoppedBecause}` : manifest.state],
-])}
-</header>
-<main>
+  return {
+    title: "Macrobenchmarks: what interception costs whole programs",
+    contents: [
+      ...hostNames.map((h) => html`<a href="#host-${h}">Host ${h}</a>`),
+      html`<a href="#summary">Every host, workload and mechanism</a>`,
+      ...(notMeasured.length > 0 ? [html`<a href="#not-measured">Not measured, or failed</a>`] : []),
+    ],
+    sections: html`<p>${manifest.settings.repetitions} repetitions of each workload under each mechanism, on ${hostNames.join(", ")}.</p>
 ${hostSections}
 <section id="summary">
 <h2>Every host, workload and mechanism</h2>
@@ -69,11 +54,9 @@ ${table(
 </section>
 ${notMeasured.length > 0 ? html`<section id="not-measured">
 <h2>Not measured, or failed</h2>
-<p>Measurements of the spec this run has no successful rows for, with the reason from <code>manifest.json</code>.</p>
+<p>Cells of the spec this run has no successful rows for, with the reason from <code>manifest.json</code>.</p>
 ${table(["host", "workload", "mechanism", "calls", "status", "reason"], notMeasured.map((m) => [m.host, m.workload, m.mechanism, m.calls, m.status, m.reason ?? ""]))}
-</section>` : html``}
-</main>`;
-  const indexPath = resolve(outDir, "index.html");
-  writeFileAtomic(indexPath, page(`tracetax macrobenchmarks ${manifest.runId}`, body));
-  return { indexPath, figureFiles: figureFiles.map((f) => resolve(outDir, f)) };
+</section>` : html``}`,
+    files,
+  };
 }

@@ -1,8 +1,8 @@
 import { stringify } from "csv-stringify/sync";
-import type { MacroSummaryRow } from "../macro/macroCsv.ts";
-import { FIGURE_CONFIG } from "./figures/style.ts";
-import type { FigurePlan } from "./hostFigures.ts";
-import { html } from "./html.ts";
+import type { MacroSummaryRow } from "./macroRows.ts";
+import { FIGURE_CONFIG } from "../../render/figures/style.ts";
+import type { FigurePlan } from "../../render/hostFigures.ts";
+import { html } from "../../render/html.ts";
 
 /** Server throughput and p99 latency per mechanism and call selection, one bar per mode; null when no server workload was run. */
 export function serverFigure(summary: MacroSummaryRow[]): FigurePlan | null {

@@ -1,6 +1,6 @@
-import type { Host, NativeRun } from "../hosts/host.ts";
-import type { MacroRow } from "./macroCsv.ts";
-import type { CallSelection, FindWorkload, GzipWorkload, MacroMechanism, ServerMode } from "./macroSpec.ts";
+import type { Host, NativeRun } from "../../hosts/host.ts";
+import type { MacroRow } from "./macroRows.ts";
+import type { FindWorkload, GzipWorkload, ServerMode } from "./macroSpec.ts";
 
 // Every workload runs on its host through a program of native/: tt-inputs
 // makes the inputs, tt-macro runs find and gzip, tt-server-run the server
@@ -23,8 +23,8 @@ export function parseTimedRuns(stdout: string): TimedRun[] {
 
 /** How a mechanism is set up around the workload. */
 export interface Interception {
-  mechanism: MacroMechanism;
-  calls: CallSelection;
+  mechanism: string;
+  calls: string;
 }
 
 const interceptionArgs = (i: Interception) => ["-m", i.mechanism, "-c", i.calls];

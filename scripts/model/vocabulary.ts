@@ -14,28 +14,34 @@ export const FDS = ["valid", "invalid"] as const;
 export type Fd = (typeof FDS)[number];
 
 /**
- * Interception mechanisms. `tracerProcess`: a second process intercepts (so
- * CPU placement matters); otherwise the interception lives in the benchmark's
- * own process or in the kernel. `handlers`: a user-space mechanism that can
- * run the null handler (let the call through) or the inspect handler (read
- * the call's arguments and judge its path): interception vs analysis cost.
+ * Interception mechanisms, as native/'s registry lists them (tt-driver
+ * --list-mechanisms; a test holds the two together). `tracerProcess`: a
+ * second process intercepts (so CPU placement matters); otherwise the
+ * interception lives in the benchmark's own process or in the kernel.
+ * `handlers`: a user-space mechanism that can run the null handler (let the
+ * call through) or the inspect handler (read the call's arguments and judge
+ * its path): interception vs analysis cost. `macro`: it can run a whole
+ * program (seccomp-errno denies the calls it selects, so a program would
+ * only fail; systrace has no whole-program runner).
  */
 export const MECHANISMS = {
-  none: { tracerProcess: false, handlers: false, os: "any" },
-  ptrace: { tracerProcess: true, handlers: true, os: "Linux" },
-  "ptrace-seccomp": { tracerProcess: true, handlers: true, os: "Linux" },
-  "seccomp-allow": { tracerProcess: false, handlers: false, os: "Linux" },
-  "seccomp-errno": { tracerProcess: false, handlers: false, os: "Linux" },
-  "seccomp-notify": { tracerProcess: true, handlers: true, os: "Linux" },
-  sud: { tracerProcess: false, handlers: true, os: "Linux" },
-  preload: { tracerProcess: false, handlers: true, os: "Linux" },
-  strace: { tracerProcess: true, handlers: false, os: "Linux" },
-  "strace-seccomp": { tracerProcess: false, handlers: false, os: "Linux" },
-  systrace: { tracerProcess: true, handlers: false, os: "OpenBSD" },
-  "systrace-permit": { tracerProcess: true, handlers: false, os: "OpenBSD" },
+  none: { tracerProcess: false, handlers: false, os: "any", macro: true },
+  ptrace: { tracerProcess: true, handlers: true, os: "Linux", macro: true },
+  "ptrace-seccomp": { tracerProcess: true, handlers: true, os: "Linux", macro: true },
+  "seccomp-allow": { tracerProcess: false, handlers: false, os: "Linux", macro: true },
+  "seccomp-errno": { tracerProcess: false, handlers: false, os: "Linux", macro: false },
+  "seccomp-notify": { tracerProcess: true, handlers: true, os: "Linux", macro: true },
+  sud: { tracerProcess: false, handlers: true, os: "Linux", macro: true },
+  preload: { tracerProcess: false, handlers: true, os: "Linux", macro: true },
+  strace: { tracerProcess: true, handlers: false, os: "Linux", macro: true },
+  "strace-seccomp": { tracerProcess: false, handlers: false, os: "Linux", macro: true },
+  systrace: { tracerProcess: true, handlers: false, os: "OpenBSD", macro: false },
+  "systrace-permit": { tracerProcess: true, handlers: false, os: "OpenBSD", macro: false },
 } as const;
 export type Mechanism = keyof typeof MECHANISMS;
 export const MECHANISM_NAMES = Object.keys(MECHANISMS) as Mechanism[];
+/** The mechanisms a macrobenchmark can run a whole program under. */
+export const MACRO_MECHANISMS = MECHANISM_NAMES.filter((m) => MECHANISMS[m].macro) as [Mechanism, ...Mechanism[]];
 
 export const HANDLERS = ["null", "inspect"] as const;
 export type Handler = (typeof HANDLERS)[number];
@@ -51,10 +57,10 @@ export interface TracerParts {
 /** Split "mechanism[:handler]"; a message saying what is wrong, or the parts. */
 export function parseTracer(name: string): TracerParts | string {
   const [mechanism, handler, ...rest] = name.split(":");
-  if (!(mechanism in MECHANISMS)) return `unknown tracer "${mechanism}" (known: ${MECHANISM_NAMES.join(", ")})`;
+  if (!(mechanism in MECHANISMS)) return `unknown mechanism "${mechanism}" (known: ${MECHANISM_NAMES.join(", ")})`;
   const m = mechanism as Mechanism;
   if (handler === undefined) return { mechanism: m, handler: MECHANISMS[m].handlers ? "null" : null };
-  if (!MECHANISMS[m].handlers) return `tracer "${m}" has no handlers (${MECHANISM_NAMES.filter((n) => MECHANISMS[n].handlers).join(", ")} have)`;
+  if (!MECHANISMS[m].handlers) return `mechanism "${m}" has no handlers (${MECHANISM_NAMES.filter((n) => MECHANISMS[n].handlers).join(", ")} have)`;
   if (rest.length > 0 || !(HANDLERS as readonly string[]).includes(handler)) {
     return `unknown handler "${name.slice(m.length + 1)}" of ${m} (known: ${HANDLERS.join(", ")})`;
   }

@@ -1,8 +1,3 @@
-import type { AnalysisSettings } from "../spec/schema.ts";
-import type { Call, Fd, Placement, Tracer } from "../spec/vocabulary.ts";
-
-export const MANIFEST_FORMAT = 1;
-
 /** Facts about one host, gathered before measuring (pyperf-style metadata, kept apart from measurements). */
 export interface HostFacts {
   name: string;
@@ -33,40 +28,4 @@ export interface HostFacts {
   fingerprint?: string;
   // Linux: whether a tracer may attach by PID (Yama ptrace_scope, CAP_SYS_PTRACE) and why; null elsewhere.
   ptraceAttach?: { allowed: boolean; why: string } | null;
-}
-
-export type CellStatus = "pending" | "done" | "skipped" | "failed";
-
-export interface CellRecord {
-  id: string;
-  host: string;
-  call: Call;
-  fd: Fd;
-  tracer: Tracer;
-  placement: Placement;
-  trials: number;
-  rounds: number;
-  warmup: number;
-  status: CellStatus;
-  reason?: string;
-  /** Cost of an empty timed region measured by each trial's benchmark process. */
-  timerOverheadCycles?: number[];
-  /** Syscall stops the tracer reported per trial (traced cells). */
-  tracerStops?: number[];
-}
-
-export interface Manifest {
-  format: number;
-  runId: string;
-  tool: { name: string; version: string; commit: string | null };
-  spec: { path: string; sha256: string; text: string };
-  // analysis is absent in manifests written before it was recorded; analysing them uses the spec defaults.
-  settings: { rounds: number; warmup: number; trials: number; timeoutSeconds: number; analysis?: AnalysisSettings };
-  startedAt: string;
-  endedAt: string | null;
-  state: "running" | "complete" | "incomplete";
-  stoppedBecause?: string;
-  resumedAt?: string[]; // each time `run --resume` took the run up again
-  hosts: Record<string, HostFacts>;
-  cells: CellRecord[];
 }

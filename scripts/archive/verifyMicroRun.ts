@@ -1,21 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { analysisContext, summarizeRun } from "../analyze/analyzeRun.ts";
 import { groupBy } from "../analyze/groupBy.ts";
-import { cellId } from "../plan/cells.ts";
-import type { CellRecord, Manifest } from "../results/manifest.ts";
+import { cellId } from "../model/cell.ts";
+import { type CellRecord } from "../model/cell.ts";
+import { type MicroManifest } from "../model/manifest.ts";
 import { rawHeader, readRawCsv, type RawRow } from "../results/rawCsv.ts";
-import { readManifest, runPaths } from "../results/runDir.ts";
+import { runPaths } from "../results/runDir.ts";
+import type { RunDirVerification } from "./archivingKind.ts";
 import { formatSummaryCsv } from "../results/summaryCsv.ts";
-import type { MacroManifest } from "../macro/runMacro.ts";
-import { checkManifestFormat } from "./manifestFormat.ts";
-import { verifyMacroRunDir } from "./verifyMacroRunDir.ts";
-
-export interface RunDirVerification {
-  /** One line per problem, naming the file (and cell) it is about. */
-  problems: string[];
-  /** What was checked, for the line that says it agreed. */
-  verified: string;
-}
 
 /** A done cell holds every round of every trial exactly once, and nothing else. */
 function cellRowProblem(cell: CellRecord, rows: RawRow[]): string | null {
@@ -46,7 +38,7 @@ function rawRowProblems(cells: CellRecord[], raw: RawRow[]): string[] {
 }
 
 /** summary.csv must be exactly what the analysis makes of raw.csv. */
-function summaryProblem(summaryPath: string, manifest: Manifest, raw: RawRow[]): string | null {
+function summaryProblem(summaryPath: string, manifest: MicroManifest, raw: RawRow[]): string | null {
   if (!existsSync(summaryPath)) return "summary.csv: missing (tracetax analyze writes it)";
   const rows = summarizeRun(manifest.cells, raw, analysisContext(manifest));
   const want = formatSummaryCsv(rows).split("\n");
@@ -59,25 +51,13 @@ function summaryProblem(summaryPath: string, manifest: Manifest, raw: RawRow[]):
 }
 
 /**
- * Check that a run directory agrees with itself: manifest.json parses,
- * raw.csv holds exactly the rounds of the cells marked done, and summary.csv
- * is what the analysis computes from raw.csv. A manifest from a newer
- * tracetax throws InputError.
+ * Check that a microbenchmark run directory agrees with itself: raw.csv
+ * holds exactly the rounds of the cells marked done, and summary.csv is what
+ * the analysis computes from raw.csv.
  */
-export function verifyRunDir(dir: string): RunDirVerification {
+export function verifyMicroRun(dir: string, manifest: MicroManifest): RunDirVerification {
   const paths = runPaths(dir);
-  let manifest: Manifest;
-  try {
-    manifest = readManifest(dir);
-  } catch (err) {
-    if (!existsSync(paths.manifest)) throw err;
-    return { problems: [(err as Error).message], verified: "" };
-  }
-  checkManifestFormat(manifest, paths.manifest);
-  if ((manifest as { kind?: string }).kind === "macro") return verifyMacroRunDir(dir, manifest as unknown as MacroManifest);
-  if (!Array.isArray(manifest.cells)) return { problems: ["manifest.json: no list of cells"], verified: "" };
   const doneCells = manifest.cells.filter((c) => c.status === "done").length;
-
   if (!existsSync(paths.raw)) return { problems: ["raw.csv: missing"], verified: "" };
   if (!readFileSync(paths.raw, "utf8").startsWith(rawHeader())) {
     return { problems: [`raw.csv: the first line is not the header ${rawHeader().trim()}`], verified: "" };

@@ -1,21 +1,21 @@
-import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
 import { median, medianAbsoluteDeviation } from "simple-statistics";
-import { groupBy } from "../analyze/groupBy.ts";
-import { writeFileAtomic } from "../results/atomicWrite.ts";
-import { groupKey } from "./macroPlan.ts";
+import { groupBy } from "../../analyze/groupBy.ts";
+import { macroCellId } from "../../model/macroCell.ts";
+import { appendDurably, writeFileAtomic } from "../../results/atomicWrite.ts";
+import { csvHeader, csvLines, readTypedCsv, type CsvColumns } from "../../results/typedCsv.ts";
 
 export const MACRO_CSV = "macro.csv";
 export const MACRO_SUMMARY_CSV = "macro-summary.csv";
 
 /**
- * One run of one workload under one mechanism and call selection. exit is
- * the workload's exit status, "signal N" or "timeout"; stops counts what the
- * mechanism intercepted, where it can count; the request columns are the
- * load client's, for the server workload only; reason holds the last words
- * on stderr of a run that failed.
+ * One run (repetition) of one workload under one mechanism and call
+ * selection: the tidy unit of macro.csv, appended as soon as it is known.
+ * exit is the workload's exit status, "signal N" or "timeout"; stops counts
+ * what the mechanism intercepted, where it can count; the request columns
+ * are the load client's, for the server workload only; reason holds the last
+ * words on stderr of a run that failed.
  */
 export interface MacroRow {
   host: string;
@@ -36,21 +36,25 @@ export interface MacroRow {
   reason: string;
 }
 
-const COLUMNS: (keyof MacroRow)[] = ["host", "workload", "mechanism", "calls", "run", "real_s", "user_s", "sys_s", "exit", "stops", "requests", "errors", "rps", "p50_us", "p99_us", "reason"];
-// Columns kept as text on reading; every other column is a number, or null when empty.
-const TEXT_COLUMNS = new Set<string>(["host", "workload", "mechanism", "calls", "exit", "reason"]);
+const COLUMNS: CsvColumns<MacroRow> = {
+  host: "text", workload: "text", mechanism: "text", calls: "text", run: "number", real_s: "number", user_s: "number", sys_s: "number",
+  exit: "text", stops: "number", requests: "number", errors: "number", rps: "number", p50_us: "number", p99_us: "number", reason: "text",
+};
 
-function readTypedCsv<T>(path: string, columns: readonly string[]): T[] {
-  const records: Record<string, string>[] = parse(readFileSync(path), { columns: true, skip_empty_lines: true });
-  return records.map((r) => Object.fromEntries(columns.map((c) => [c, TEXT_COLUMNS.has(c) ? r[c] : r[c] === "" ? null : Number(r[c])])) as T);
+export const macroHeader = () => csvHeader(COLUMNS);
+
+/** Add runs to macro.csv in one flushed write, so a crash after it keeps them. */
+export function appendMacroRows(dir: string, rows: MacroRow[]): void {
+  if (rows.length > 0) appendDurably(join(dir, MACRO_CSV), csvLines(rows, COLUMNS));
 }
 
 export function writeMacroCsv(dir: string, rows: MacroRow[]): void {
-  writeFileAtomic(join(dir, MACRO_CSV), stringify(rows, { header: true, columns: COLUMNS }));
+  writeFileAtomic(join(dir, MACRO_CSV), macroHeader() + csvLines(rows, COLUMNS));
 }
 
 export function readMacroCsv(dir: string): MacroRow[] {
-  return readTypedCsv<MacroRow>(join(dir, MACRO_CSV), COLUMNS);
+  const path = join(dir, MACRO_CSV);
+  return existsSync(path) ? readTypedCsv(path, COLUMNS) : [];
 }
 
 /** A run counts when the workload exited 0 and, for the server, every request was answered. */
@@ -78,8 +82,14 @@ export interface MacroSummaryRow {
   p99_us_median: number | null;
 }
 
+const SUMMARY_COLUMNS: CsvColumns<MacroSummaryRow> = {
+  host: "text", workload: "text", mechanism: "text", calls: "text", runs: "number", failed: "number", real_median: "number", real_mad: "number",
+  user_median: "number", user_mad: "number", sys_median: "number", sys_mad: "number", rps_median: "number", rps_mad: "number",
+  p50_us_median: "number", p99_us_median: "number",
+};
+
 export function summarizeMacro(rows: MacroRow[]): MacroSummaryRow[] {
-  return [...groupBy(rows, groupKey).values()].map((group) => {
+  return [...groupBy(rows, macroCellId).values()].map((group) => {
     const ok = group.filter(runSucceeded);
     const values = (pick: (r: MacroRow) => number | null) => ok.map(pick).filter((v): v is number => v !== null);
     // Rounded to the microsecond the rows carry, so float noise does not pose as precision.
@@ -107,11 +117,8 @@ export function summarizeMacro(rows: MacroRow[]): MacroSummaryRow[] {
   });
 }
 
-const SUMMARY_COLUMNS: (keyof MacroSummaryRow)[] = ["host", "workload", "mechanism", "calls", "runs", "failed", "real_median", "real_mad", "user_median",
-  "user_mad", "sys_median", "sys_mad", "rps_median", "rps_mad", "p50_us_median", "p99_us_median"];
-
 export function formatMacroSummary(rows: MacroSummaryRow[]): string {
-  return stringify(rows, { header: true, columns: SUMMARY_COLUMNS });
+  return csvHeader(SUMMARY_COLUMNS) + csvLines(rows, SUMMARY_COLUMNS);
 }
 
 export function writeMacroSummary(dir: string, rows: MacroSummaryRow[]): void {
@@ -119,5 +126,5 @@ export function writeMacroSummary(dir: string, rows: MacroSummaryRow[]): void {
 }
 
 export function readMacroSummary(dir: string): MacroSummaryRow[] {
-  return readTypedCsv<MacroSummaryRow>(join(dir, MACRO_SUMMARY_CSV), SUMMARY_COLUMNS);
+  return readTypedCsv(join(dir, MACRO_SUMMARY_CSV), SUMMARY_COLUMNS);
 }

@@ -1,0 +1,52 @@
+import type { CellOutcome, CellRecord } from "./cell.ts";
+import type { HostFacts } from "./hostFacts.ts";
+
+/**
+ * Format 2: every manifest names its kind, and every kind lists its cells
+ * under `cells`. Format 1 (micro runs without `kind`, macro runs with
+ * `measurements`) is still read: see readManifest.
+ */
+export const MANIFEST_FORMAT = 2;
+
+/** How the analysis computes its bootstrap intervals; recorded in the manifest's settings. */
+export interface AnalysisSettings {
+  bootstrapResamples: number;
+  seed: number;
+}
+
+/** How the analysis computes its bootstrap intervals unless a spec says. */
+export const DEFAULT_ANALYSIS: AnalysisSettings = { bootstrapResamples: 2000, seed: 1 };
+
+/** manifest.json: a run's identity, settings, hosts and cells, whatever its kind. */
+export interface RunManifest<K extends string = string, S = unknown, C extends CellOutcome = CellOutcome> {
+  format: number;
+  kind: K;
+  runId: string;
+  tool: { name: string; version: string; commit: string | null };
+  spec: { path: string; sha256: string; text: string };
+  settings: S;
+  startedAt: string;
+  endedAt: string | null;
+  state: "running" | "complete" | "incomplete";
+  stoppedBecause?: string;
+  resumedAt?: string[]; // each time `run --resume` took the run up again
+  hosts: Record<string, HostFacts>;
+  cells: C[];
+}
+
+// analysis is absent in manifests written before it was recorded; analysing them uses the spec defaults.
+export interface MicroSettings {
+  rounds: number;
+  warmup: number;
+  trials: number;
+  timeoutSeconds: number;
+  analysis?: AnalysisSettings;
+}
+
+/** The manifest of a microbenchmark run (the paper's kind). */
+export type MicroManifest = RunManifest<"micro", MicroSettings, CellRecord>;
+
+/** Hosts in the order the manifest names them, including any that failed before their facts were gathered. */
+export function hostsOf(manifest: Pick<RunManifest, "hosts" | "cells">): string[] {
+  return [...new Set([...Object.keys(manifest.hosts), ...manifest.cells.map((c) => c.host)])];
+}
