@@ -10,7 +10,7 @@ import { LocalHost } from "../scripts/hosts/localHost.ts";
 import { readMacroCsv } from "../scripts/kinds/macro/macroRows.ts";
 import type { MacroManifest } from "./support/syntheticRun.ts";
 import { parseLoadResult, parseTimedRuns, runServerOnce } from "../scripts/kinds/macro/runWorkload.ts";
-import { startTracetax, tracetax } from "./support/cli.ts";
+import { startTracetax, tracetax, tracetaxAsync } from "./support/cli.ts";
 import { BUILD_DIR, buildNative, ended, killAll, removeDir, spawnNative, tempDir, waitForLine } from "./support/native.ts";
 
 let scratch: string;
@@ -316,10 +316,25 @@ workloads:
   assert.match(manifest.stoppedBecause!, /interrupted/);
   const done = manifest.cells.filter((m) => m.status === "done");
   assert.ok(done.length >= 1 && done.length < 6, `${done.length} of 6 measured`);
+  const kept = readFileSync(join(runDir, "macro.csv"), "utf8");
   assert.equal(readMacroCsv(runDir).length, done.length * 3, "every measured run is kept, and nothing else");
-  assert.equal(tracetax(["verify", runDir]).status, 0);
   for (let i = 0; i < 50 && processesUnder(runDir).length > 0; i++) await sleep(100);
   assert.deepEqual(processesUnder(runDir), []);
+  // Measured only: the summary is the analysis's to write.
+  assert.match(tracetax(["verify", runDir]).stdout, /macro-summary\.csv: missing \(tracetax analyze writes it\)/);
+  assert.match(tracetax(["analyze", runDir]).stdout, new RegExp(`summary: .*macro-summary\\.csv \\(${done.length} rows\\)`));
+  assert.equal(tracetax(["verify", runDir]).status, 0);
+
+  const resumed = await tracetaxAsync(["run", spec, "--resume", runDir, "--results", results, "--report-root", join(scratch, "interrupt-report")]);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  const after = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as MacroManifest;
+  assert.equal(after.state, "complete");
+  assert.ok(after.cells.every((c) => c.status === "done"), JSON.stringify(after.cells));
+  assert.ok(readFileSync(join(runDir, "macro.csv"), "utf8").startsWith(kept), "the runs measured before are kept as they were");
+  const runs = readMacroCsv(runDir).map((r) => `${r.mechanism} ${r.run}`);
+  assert.equal(runs.length, 18);
+  assert.equal(new Set(runs).size, 18, "every cell and repetition once");
+  assert.equal(tracetax(["verify", runDir]).status, 0);
 });
 
 test("verify finds a macro run directory whose rows were changed", () => {

@@ -16,16 +16,22 @@ export interface Machine extends Omit<MachineConfig, "personalities"> {
 export class Fleet {
   private readonly made = new Map<string, Host>();
 
-  constructor(private readonly inventory?: Inventory) {}
+  /** `given`: hosts made elsewhere, known by their names (the tests' fake hosts). */
+  constructor(
+    private readonly inventory?: Inventory,
+    given: Host[] = [],
+  ) {
+    for (const host of given) this.made.set(host.name, host);
+  }
 
   /** Every name --on accepts: hosts, then dual-boot machines (each stands for its personalities). */
   names(): string[] {
-    return ["local", ...(this.inventory?.hosts.keys() ?? []), ...(this.inventory?.machines.keys() ?? [])];
+    return [...new Set(["local", ...this.made.keys(), ...(this.inventory?.hosts.keys() ?? []), ...(this.inventory?.machines.keys() ?? [])])];
   }
 
   /** The host names a name stands for, or null when it is unknown. */
   expand(name: string): string[] | null {
-    if (name === "local" || this.inventory?.hosts.has(name)) return [name];
+    if (name === "local" || this.made.has(name) || this.inventory?.hosts.has(name)) return [name];
     const machine = this.inventory?.machines.get(name);
     return machine ? machine.personalities.map((p) => p.host) : null;
   }
