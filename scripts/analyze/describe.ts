@@ -1,13 +1,7 @@
 import { max, median, min, quantileSorted } from "simple-statistics";
+import type { SummaryRow } from "../results/summaryCsv.ts";
 
-export interface Description {
-  n: number;
-  median: number;
-  q1: number;
-  q3: number;
-  min: number;
-  max: number;
-}
+export type Description = Pick<SummaryRow, "n" | "median" | "q1" | "q3" | "min" | "max">;
 
 /** Order statistics of a sample; quartiles interpolate linearly between order statistics (Hyndman & Fan type 7, numpy's default). */
 export function describe(values: number[]): Description {

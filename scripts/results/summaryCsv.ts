@@ -1,4 +1,4 @@
-import type { Call, Fd, Placement, Tracer } from "../model/vocabulary.ts";
+import type { Cell } from "../model/cell.ts";
 import { csvHeader, csvLines, readTypedCsv, type CsvColumns } from "./typedCsv.ts";
 
 /**
@@ -7,13 +7,8 @@ import { csvHeader, csvLines, readTypedCsv, type CsvColumns } from "./typedCsv.t
  * Intervals are 95%: of the median from order statistics (empty when n < 6),
  * of overheads and ratios by bootstrap; see scripts/analyze/.
  */
-export interface SummaryRow {
-  host: string;
-  call: Call;
-  fd: Fd;
-  tracer: Tracer;
-  placement: Placement;
-  trials: number;
+export interface SummaryRow extends Pick<Cell, "host" | "call" | "fd" | "tracer" | "placement" | "trials"> {
+  /** Order statistics of the cell's rounds, trials pooled. */
   n: number;
   median: number;
   q1: number;
