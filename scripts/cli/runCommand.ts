@@ -23,6 +23,7 @@ export function addRunCommand(program: Command): void {
     .option("--resume <run-dir>", "measure the cells an interrupted run did not finish, appending to it")
     .option("--no-report", "measure only: skip analysis and report")
     .option("--keep-inputs", "macro: keep the generated tree and file in the run's scratch/ directory")
+    .option("--table", "print the summary as a table on stdout at the end")
     .option("--quiet", "print only the final paths")
     .action(async (specPath: string, o) => {
       const { kind, spec } = loadSpec(specPath);
@@ -48,14 +49,15 @@ export function addRunCommand(program: Command): void {
           resume: o.resume ? resolve(o.resume) : undefined,
         });
         let reportIndex: string | null = null;
-        if (o.report) {
+        if (o.report || o.table) {
           display?.report({ kind: "analysing" });
           kind.analyze(outcome.runDir, outcome.manifest);
-          reportIndex = (await renderReport(kind, outcome.runDir, outcome.manifest, join(resolve(o.reportRoot), outcome.manifest.runId))).indexPath;
         }
+        if (o.report) reportIndex = (await renderReport(kind, outcome.runDir, outcome.manifest, join(resolve(o.reportRoot), outcome.manifest.runId))).indexPath;
         display?.finish();
         console.log(`results: ${outcome.runDir}`);
         if (reportIndex) console.log(`report: ${reportIndex}`);
+        if (o.table) console.log(kind.table(outcome.runDir, outcome.manifest).join("\n"));
         for (const e of outcome.hostErrors) console.error(`tracetax: host ${e}`);
         if (!outcome.complete) console.error("tracetax: the run is incomplete: some cells were not measured; tracetax run --resume takes it up again");
         if (outcome.failedCells > 0) console.error(`tracetax: ${outcome.failedCells} cell(s) failed; see manifest.json`);

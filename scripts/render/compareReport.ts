@@ -2,6 +2,7 @@ import type { CellComparison, RunComparison, RunSamples } from "../analyze/compa
 import { formatInterval, formatNumber, formatP } from "./format.ts";
 import { html, table, type Html } from "./html.ts";
 import { page } from "./page.ts";
+import { textTable } from "./textTable.ts";
 
 // `tracetax compare` as benchstat shows it: one line per cell measured in
 // both runs, the change only where the interval of B/A leaves out 1 ("~"
@@ -56,15 +57,12 @@ function unmatched(c: RunComparison): string[] {
 
 /** A plain-text table for the terminal: the cell name left-aligned, numbers right-aligned. */
 export function comparisonText(c: RunComparison): string {
-  const rows = [COLUMNS, ...c.cells.map(rowTexts)];
-  const widths = COLUMNS.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((text, i) => (i === 0 ? text.padEnd(widths[i]) : text.padStart(widths[i]))).join("  ").trimEnd();
   return [
     `A: ${describeRun(c.a)}`,
     `B: ${describeRun(c.b)}`,
     ...explanation(c),
     "",
-    ...(c.cells.length > 0 ? rows.map(line) : ["no cell was measured in both runs"]),
+    ...(c.cells.length > 0 ? textTable(COLUMNS, c.cells.map(rowTexts)) : ["no cell was measured in both runs"]),
     ...[geomeanText(c)].filter((t): t is string => t !== null),
     ...unmatched(c),
     "",

@@ -5,6 +5,8 @@ import type { Html } from "./html.ts";
 export interface ReportingKind {
   /** The report's sections for a run of this kind, figures written under outDir; referenceDir holds the published numbers. */
   report(runDir: string, manifest: RunManifest, outDir: string, referenceDir: string): Promise<ReportBody>;
+  /** The summary as lines of a plain-text table, for the terminal (`tracetax run --table`, `make bench`). */
+  table(runDir: string, manifest: RunManifest): string[];
 }
 
 export interface ReportBody {

@@ -79,6 +79,7 @@ export const tallyKind: ExperimentKind = {
     if (!existsSync(summary) || readFileSync(summary, "utf8") !== summaryOf(rows)) problems.push("tally-summary.csv: not what tally.csv gives");
     return { problems, verified: `${rows.length} rows in ${TALLY_CSV}` };
   },
+  table: (dir) => readTally(dir).map((r) => `${r.host} ${r.word} ${r.repetition} ${r.letters}`),
   async report(dir) {
     const rows = readTally(dir);
     return {

@@ -6,6 +6,7 @@ import type { RunManifest } from "../../model/manifest.ts";
 import { MECHANISMS, type Mechanism } from "../../model/vocabulary.ts";
 import type { ExperimentKind } from "../kind.ts";
 import { macroReport } from "./macroReport.ts";
+import { macroTable } from "./macroTable.ts";
 import { planMacroCells, type MacroSettings } from "./macroPlan.ts";
 import { MACRO_SUMMARY_CSV, readMacroCsv, runSucceeded, summarizeMacro, writeMacroCsv, writeMacroSummary } from "./macroRows.ts";
 import { macroSpecSchema, type MacroSpec } from "./macroSpec.ts";
@@ -72,4 +73,5 @@ export const macroKind: ExperimentKind = {
 
   verify: (runDir, manifest) => verifyMacroRun(runDir, manifest.cells as MacroCellRecord[], (manifest as MacroManifest).settings.repetitions),
   report: (runDir, manifest, outDir, referenceDir) => macroReport(runDir, manifest as MacroManifest, outDir, referenceDir),
+  table: (runDir, manifest) => macroTable(runDir, manifest as MacroManifest),
 };

@@ -6,6 +6,7 @@ import type { MicroManifest, MicroSettings } from "../../model/manifest.ts";
 import { planCells } from "../../plan/cells.ts";
 import { whyTracerUnavailable } from "../../plan/servable.ts";
 import { microReport } from "../../render/microReport.ts";
+import { microTable } from "../../render/microTable.ts";
 import { writeFileAtomic } from "../../results/atomicWrite.ts";
 import { formatRawRows, rawHeader, readRawCsv } from "../../results/rawCsv.ts";
 import { runPaths } from "../../results/runDir.ts";
@@ -58,5 +59,6 @@ export const microKind: ExperimentKind = {
 
   verify: (runDir, manifest) => verifyMicroRun(runDir, manifest as MicroManifest),
   report: (runDir, manifest, outDir, referenceDir) => microReport(runDir, manifest as MicroManifest, outDir, referenceDir),
+  table: (runDir, manifest) => microTable(runDir, manifest as MicroManifest),
 };
 
