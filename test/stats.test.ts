@@ -5,7 +5,7 @@ import { mad, trialVariation } from "../scripts/analyze/dispersion.ts";
 import { mannWhitney } from "../scripts/analyze/mannWhitney.ts";
 import { medianInterval, medianIntervalRanks } from "../scripts/analyze/medianCi.ts";
 import { cyclesToNs } from "../scripts/analyze/nanoseconds.ts";
-import { seededRandom } from "../scripts/analyze/random.ts";
+import { seededRandom } from "../scripts/model/random.ts";
 import { cellWarnings, hostWarnings, type CellCheckInput } from "../scripts/analyze/warnings.ts";
 import { summarizeRun } from "../scripts/analyze/analyzeRun.ts";
 import { microCell, roundsOf } from "./support/syntheticRun.ts";

@@ -1,5 +1,5 @@
 import { median, quantileSorted } from "simple-statistics";
-import { seededRandom } from "./random.ts";
+import { seededRandom } from "../model/random.ts";
 
 export interface BootstrapSettings {
   resamples: number;

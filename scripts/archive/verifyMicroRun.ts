@@ -8,8 +8,9 @@ import { rawHeader, readRawCsv, type RawRow } from "../results/rawCsv.ts";
 import { runPaths } from "../results/runDir.ts";
 import type { RunDirVerification } from "./archivingKind.ts";
 import { formatSummaryCsv } from "../results/summaryCsv.ts";
+import { readTrialsCsv, type TrialRow } from "../results/trialsCsv.ts";
 
-/** A done cell holds every round of every trial exactly once, and nothing else. */
+/** Runs before blocks (formats 1 and 2): a done cell holds every round of every trial exactly once, and nothing else. */
 function cellRowProblem(cell: CellRecord, rows: RawRow[]): string | null {
   const expected = cell.trials * cell.rounds;
   if (rows.length !== expected) {
@@ -34,6 +35,39 @@ function rawRowProblems(cells: CellRecord[], raw: RawRow[]): string[] {
     }
   }
   for (const [id, rows] of byCell) problems.push(`raw.csv: ${rows.length} rows of cell ${id}, which manifest.json does not list`);
+  return problems;
+}
+
+/**
+ * Runs in blocks (format 3): each trial in trials.csv once, with all its
+ * rounds in raw.csv and no round outside such a trial; a done cell holds
+ * trials 1..T, a skipped one none. A failed or pending cell keeps the trials
+ * it finished, for a resumed run to go on from.
+ */
+function trialProblems(cells: CellRecord[], raw: RawRow[], trials: TrialRow[]): string[] {
+  const problems: string[] = [];
+  const listed = new Map(cells.map((c) => [c.id, c]));
+  const roundsOf = groupBy(raw, (r) => `${cellId(r)}#${r.trial}`);
+  const seen = new Set<string>();
+  for (const t of trials) {
+    const unit = `${cellId(t)}#${t.trial}`;
+    const cell = listed.get(cellId(t));
+    if (!cell) problems.push(`trials.csv: trial ${t.trial} of cell ${cellId(t)}, which manifest.json does not list`);
+    else if (seen.has(unit)) problems.push(`trials.csv: trial ${t.trial} of cell ${cell.id} appears twice`);
+    else if (cell.status === "skipped") problems.push(`trials.csv: trial ${t.trial} of cell ${cell.id}, which manifest.json marks skipped`);
+    seen.add(unit);
+    const rounds = (roundsOf.get(unit) ?? []).map((r) => r.round).sort((a, b) => a - b);
+    const want = cell ? Array.from({ length: cell.rounds }, (_, i) => i + 1).join() : rounds.join();
+    if (rounds.join() !== want) problems.push(`raw.csv: trial ${t.trial} of cell ${cellId(t)}: rounds ${rounds.length ? `${rounds[0]}–${rounds.at(-1)} (${rounds.length})` : "none"}, expected 1–${cell?.rounds} once each`);
+    roundsOf.delete(unit);
+  }
+  for (const [unit, rows] of roundsOf) problems.push(`raw.csv: ${rows.length} rows of trial ${unit}, which trials.csv does not list`);
+  for (const cell of cells.filter((c) => c.status === "done")) {
+    const have = trials.filter((t) => cellId(t) === cell.id).map((t) => t.trial).sort((a, b) => a - b);
+    if (have.join() !== Array.from({ length: cell.trials }, (_, i) => i + 1).join()) {
+      problems.push(`trials.csv: cell ${cell.id}: trials ${have.join(",") || "none"}, expected 1–${cell.trials} once each`);
+    }
+  }
   return problems;
 }
 
@@ -68,7 +102,7 @@ export function verifyMicroRun(dir: string, manifest: MicroManifest): RunDirVeri
   } catch (err) {
     return { problems: [`raw.csv: not valid CSV: ${(err as Error).message}`], verified: "" };
   }
-  const problems = rawRowProblems(manifest.cells, raw);
+  const problems = manifest.format >= 3 ? trialProblems(manifest.cells, raw, readTrialsCsv(dir)) : rawRowProblems(manifest.cells, raw);
   const summary = summaryProblem(paths.summary, manifest, raw);
   if (summary) problems.push(summary);
   return { problems, verified: `${doneCells} done cells, ${raw.length} rows in raw.csv, summary.csv recomputed` };

@@ -2,11 +2,12 @@ import type { CellOutcome, CellRecord } from "./cell.ts";
 import type { HostFacts } from "./hostFacts.ts";
 
 /**
- * Format 2: every manifest names its kind, and every kind lists its cells
- * under `cells`. Format 1 (micro runs without `kind`, macro runs with
- * `measurements`) is still read: see readManifest.
+ * Format 3: micro runs measure in blocks of interleaved trials (settings
+ * carry the order seed) and list each trial in trials.csv. Format 2: every
+ * manifest names its kind, and every kind lists its cells under `cells`.
+ * Older formats are still read: see readManifest.
  */
-export const MANIFEST_FORMAT = 2;
+export const MANIFEST_FORMAT = 3;
 
 /** How the analysis computes its bootstrap intervals; recorded in the manifest's settings. */
 export interface AnalysisSettings {
@@ -38,7 +39,10 @@ export interface RunManifest<K extends string = string, S = unknown, C extends C
 export interface MicroSettings {
   rounds: number;
   warmup: number;
+  /** Trials per cell: the run's blocks, trial k of every cell of a host in block k. */
   trials: number;
+  /** Draws each block's order (format 3 on; runs before it measured cells one after another). */
+  orderSeed?: number;
   timeoutSeconds: number;
   analysis?: AnalysisSettings;
 }

@@ -18,10 +18,12 @@ export interface DriverCellOutcome {
   timerOverheadCycles: number[]; // per trial
   tracerStops: number[]; // per trial, traced cells only
   timer: string | null;
+  /** What the host said about each trial's processes ("#noise" lines: key=value), by trial. */
+  noise: Map<number, Record<string, string>>;
 }
 
 function emptyOutcome(id: string): DriverCellOutcome {
-  return { id, status: "failed", rounds: [], timerOverheadCycles: [], tracerStops: [], timer: null };
+  return { id, status: "failed", rounds: [], timerOverheadCycles: [], tracerStops: [], timer: null, noise: new Map() };
 }
 
 export class DriverStream {
@@ -43,6 +45,11 @@ export class DriverStream {
         cell.timer = timer;
         cell.timerOverheadCycles.push(Number(overhead));
       }
+      return;
+    }
+    if (line.startsWith("#noise ")) {
+      const [, id, trial, ...facts] = line.split(" ");
+      this.open.get(id)?.noise.set(Number(trial), Object.fromEntries(facts.map((f) => [f.slice(0, f.indexOf("=")), f.slice(f.indexOf("=") + 1)])));
       return;
     }
     if (line.startsWith("#stops ")) {

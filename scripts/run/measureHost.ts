@@ -68,6 +68,7 @@ export async function measureHost(host: Host, cells: CellOutcome[], ctx: HostRun
       save: ctx.save,
       log,
       signal: ctx.signal,
+      progress: ctx.progress,
       stopped: (why) => {
         ctx.manifest.stoppedBecause = why;
         ctx.save();

@@ -3,6 +3,7 @@ import type { HostFacts } from "../model/hostFacts.ts";
 import type { RunManifest } from "../model/manifest.ts";
 import type { Host } from "../hosts/host.ts";
 import type { PlanningKind } from "../plan/planningKind.ts";
+import type { Progress } from "./progress.ts";
 
 /** What the run stage needs of an experiment kind: its cells, and how to measure them on a host. */
 export interface MeasuringKind<Spec = unknown, Settings = unknown, Cell extends CellOutcome = CellOutcome> extends PlanningKind<Spec, Settings, Cell> {
@@ -39,4 +40,6 @@ export interface MeasureContext<Settings, Cell extends CellOutcome> {
   signal?: AbortSignal;
   /** Say why measuring stopped before its end, when it was asked to (recorded in the manifest). */
   stopped(why: string): void;
+  /** Show how far the host has come, where a kind measures in steps other than cells (blocks of trials). */
+  progress: Progress;
 }

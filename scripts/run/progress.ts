@@ -5,6 +5,7 @@ export type ProgressEvent =
   | { kind: "host-started"; host: string; cells: string[] } // building native/ and gathering facts
   | { kind: "host-measuring"; host: string }
   | { kind: "cell-ended"; host: string; cell: string; status: CellStatus; reason?: string }
+  | { kind: "block-ended"; host: string; block: number; blocks: number }
   | { kind: "analysing" };
 
 /** Events, or a line of text a stage wants shown as it is (booting a dual-boot machine, say). */
@@ -17,6 +18,8 @@ interface HostProgress {
   /** Cells measured (not skipped) since measuring began: the pace the estimate is made from. */
   measured: number;
   measuringSince: number | null;
+  /** Blocks of trials ended, for a kind that measures in blocks. */
+  blocks: { ended: number; of: number } | null;
   startedAt: number;
   endedAt: number | null;
 }
@@ -59,7 +62,7 @@ export class ProgressDisplay {
     switch (event.kind) {
       case "host-started":
         this.hosts.set(event.host, {
-          cells: event.cells, ended: new Set(), failed: 0, measured: 0, measuringSince: null, startedAt: this.now(), endedAt: null,
+          cells: event.cells, ended: new Set(), failed: 0, measured: 0, measuringSince: null, blocks: null, startedAt: this.now(), endedAt: null,
         });
         this.startTicker();
         return this.show(event.host, `building native/ and gathering facts for ${event.cells.length} cells`);
@@ -70,6 +73,11 @@ export class ProgressDisplay {
       }
       case "cell-ended":
         return this.cellEnded(event);
+      case "block-ended": {
+        const host = this.hosts.get(event.host);
+        if (host) host.blocks = { ended: event.block, of: event.blocks };
+        return this.show(event.host, `block ${event.block} of ${event.blocks} measured`);
+      }
       case "analysing":
         this.stopTicker();
         this.redraw();
@@ -110,6 +118,11 @@ export class ProgressDisplay {
     if (this.finishedAt !== null) return { counts, current: null, times: `stopped after ${duration(this.finishedAt - host.startedAt)}` };
     const elapsed = `elapsed ${duration(now - host.startedAt)}`;
     if (host.measuringSince === null) return { counts, current: "building and gathering facts", times: elapsed };
+    if (host.blocks) {
+      const { ended, of } = host.blocks;
+      const left = `about ${duration(((now - host.measuringSince) / ended) * (of - ended))} left`;
+      return { counts, current: `block ${Math.min(ended + 1, of)} of ${of}`, times: `${elapsed}, ${left}` };
+    }
     const left = host.cells.length - host.ended.size;
     const estimate = host.measured > 0 ? `about ${duration(((now - host.measuringSince) / host.measured) * left)} left` : "estimating time left";
     // The driver measures cells in plan order, so the first cell not ended is the one under way.
