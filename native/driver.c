@@ -37,6 +37,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cloexec.h"
+
 #define REASON_MAX 512
 
 /*
@@ -134,16 +136,6 @@ first_words(const char *path)
 		if (buf[i] == '\n' || buf[i] == '\r')
 			buf[i] = ';';
 	return buf;
-}
-
-static int
-pipe_cloexec(int p[2])
-{
-	if (pipe(p) != 0)
-		return -1;
-	fcntl(p[0], F_SETFD, FD_CLOEXEC);
-	fcntl(p[1], F_SETFD, FD_CLOEXEC);
-	return 0;
 }
 
 /* Read one line (without the newline) before the deadline: 1 line, 0 end of file, -1 error, -2 timeout. */
@@ -280,7 +272,7 @@ start_tracer(const struct cell *c, struct trial *t, int cpu)
 	int out[2], release[2];
 	pid_t pid;
 
-	if (pipe_cloexec(out) != 0 || pipe_cloexec(release) != 0)
+	if (tt_pipe_cloexec(out) != 0 || tt_pipe_cloexec(release) != 0)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
@@ -338,9 +330,9 @@ start_bench(const struct cell *c, struct trial *t, int cpu)
 	int ready[2], go[2], out;
 	pid_t pid;
 
-	if (pipe_cloexec(ready) != 0 || pipe_cloexec(go) != 0)
+	if (tt_pipe_cloexec(ready) != 0 || tt_pipe_cloexec(go) != 0)
 		return -1;
-	out = open(bench_out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	out = tt_open_cloexec(bench_out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (out < 0)
 		return -1;
 	pid = fork();

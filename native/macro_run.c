@@ -161,11 +161,11 @@ usage(void)
 	exit(2);
 }
 
+#if defined(TT_HAVE_SECCOMP)
 /* The chosen calls as the filter takes them: NULL for every call. */
 static const long *
 filtered_calls(int selection, int *n)
 {
-#if defined(TT_HAVE_SECCOMP)
 #define NUMBER(call) SYS_##call,
 	static const long socket_calls[] = { SOCKET_CALLS(NUMBER) };
 
@@ -173,12 +173,10 @@ filtered_calls(int selection, int *n)
 		*n = (int)(sizeof socket_calls / sizeof socket_calls[0]);
 		return socket_calls;
 	}
-#else
-	(void)selection;
-#endif
 	*n = 0;
 	return NULL;
 }
+#endif
 
 /*
  * In the child: its own process group (so a timeout kills the whole tree),
