@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "calls.h"
 #include "cloexec.h"
 
 #define REASON_MAX 512
@@ -79,6 +80,7 @@ struct cell {
 	long trials, rounds, warmup;
 	const struct mechanism *m;
 	int inspect;
+	enum tt_call measured;
 };
 
 struct trial {
@@ -307,23 +309,6 @@ start_tracer(const struct cell *c, struct trial *t, int cpu)
 	return pid;
 }
 
-/* The system calls of a measured call, in strace's -e trace= syntax. */
-static const char *
-strace_calls(const char *call)
-{
-	static const char *const table[][2] = {
-		{ "open", "openat,open" }, { "write", "write" }, { "close", "close" },
-		{ "open-write-close", "openat,open,write,close" }, { "getppid", "getppid" },
-		{ "read", "read" }, { "stat", "newfstatat,stat" }, { "fstat", "newfstatat,fstat" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof table / sizeof table[0]; i++)
-		if (strcmp(table[i][0], call) == 0)
-			return table[i][1];
-	return call;
-}
-
 static pid_t
 start_bench(const struct cell *c, struct trial *t, int cpu)
 {
@@ -337,7 +322,7 @@ start_bench(const struct cell *c, struct trial *t, int cpu)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
-		char path[PATH_MAX], preload[PATH_MAX], trace[64], rounds[24], warmup[24], rfd[16], gfd[16], tracer[24];
+		char path[PATH_MAX], preload[PATH_MAX], trace[256], rounds[24], warmup[24], rfd[16], gfd[16], tracer[24];
 		char *argv[40];
 		int i = 0;
 
@@ -351,7 +336,7 @@ start_bench(const struct cell *c, struct trial *t, int cpu)
 		snprintf(gfd, sizeof gfd, "%d", go[0]);
 		if (c->m->under_strace) {
 			/* strace installs its seccomp filter only in processes it starts itself. */
-			snprintf(trace, sizeof trace, "trace=%s", strace_calls(c->call));
+			snprintf(trace, sizeof trace, "trace=%s", tt_calls[c->measured].syscalls);
 			argv[i++] = "strace";
 			argv[i++] = "--seccomp-bpf"; argv[i++] = "-f"; argv[i++] = "-qq";
 			argv[i++] = "-o"; argv[i++] = "/dev/null";
@@ -525,14 +510,20 @@ misplaced(const struct cell *c)
 	return NULL;
 }
 
-/* Resolve "name[:handler]" into c->m and c->inspect; a message when it names nothing known. */
+/* Resolve the call and "name[:handler]" into c->measured, c->m and c->inspect; a message when one names nothing known. */
 static const char *
-unknown_mechanism(struct cell *c)
+unknown(struct cell *c)
 {
 	static char why[160];
 	char *handler = strchr(c->tracer, ':');
+	int call = tt_calls_named(tt_calls, TT_NCALLS, c->call);
 	size_t i;
 
+	if (call < 0) {
+		snprintf(why, sizeof why, "unknown call %.31s", c->call);
+		return why;
+	}
+	c->measured = (enum tt_call)call;
 	if (handler != NULL)
 		*handler++ = '\0';
 	for (i = 0; i < sizeof mechanisms / sizeof mechanisms[0]; i++)
@@ -559,7 +550,7 @@ run_cell(struct cell *c)
 	long trial;
 
 	printf("#cell %s begin\n", c->id);
-	if ((why = unknown_mechanism(c)) != NULL || (why = misplaced(c)) != NULL) {
+	if ((why = unknown(c)) != NULL || (why = misplaced(c)) != NULL) {
 		printf("#cell %s failed %s\n", c->id, why);
 		return;
 	}

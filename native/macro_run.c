@@ -22,8 +22,8 @@
  * "#stops RUN N".
  *
  * -c chooses the calls intercepted: every system call (all, the default)
- * or the socket calls (accept, accept4, read, recvfrom, recvmsg, write,
- * sendto, sendmsg, close), for the mechanisms that can select (mechanisms[]).
+ * or the socket calls (tt_selections in calls.c), for the mechanisms that
+ * can select (mechanisms[]).
  * Mechanisms:
  *   none            the workload alone;
  *   ptrace          this program stops every task of the tree at every
@@ -66,6 +66,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "calls.h"
 #include "own_dir.h"
 #include "seccomp_filter.h"
 
@@ -73,8 +74,8 @@
 #define __WALL 0
 #endif
 
-#define ALL 1    /* -c all: every system call */
-#define SOCKET 2 /* -c socket: the socket calls */
+#define ALL TT_SELECTS(TT_SELECT_ALL)       /* -c all: every system call */
+#define SOCKET TT_SELECTS(TT_SELECT_SOCKET) /* -c socket: the socket calls */
 
 enum tracer { NO_TRACER, TRACE_EVERY_CALL, TRACE_SECCOMP_EVENTS };
 
@@ -107,14 +108,9 @@ static const struct mechanism mechanisms[] = {
 	{ "strace-seccomp", SOCKET, NO_TRACER, 0, 0, 0, NULL, "--seccomp-bpf" },
 };
 
-/* The socket calls, by name for strace and by number for the filters. */
-#define SOCKET_CALLS(X) X(accept) X(accept4) X(read) X(recvfrom) X(recvmsg) X(write) X(sendto) X(sendmsg) X(close)
-#define NAME(call) #call,
-static const char *const socket_call_names[] = { SOCKET_CALLS(NAME) };
-
 struct setup {
 	const struct mechanism *m;
-	int selection;
+	enum tt_selection selection;
 	const char *build_dir;
 	int pass_stdout;
 	char count_file[64]; /* where preloaded interposers report their counts */
@@ -161,23 +157,6 @@ usage(void)
 	exit(2);
 }
 
-#if defined(TT_HAVE_SECCOMP)
-/* The chosen calls as the filter takes them: NULL for every call. */
-static const long *
-filtered_calls(int selection, int *n)
-{
-#define NUMBER(call) SYS_##call,
-	static const long socket_calls[] = { SOCKET_CALLS(NUMBER) };
-
-	if (selection == SOCKET) {
-		*n = (int)(sizeof socket_calls / sizeof socket_calls[0]);
-		return socket_calls;
-	}
-	*n = 0;
-	return NULL;
-}
-#endif
-
 /*
  * In the child: its own process group (so a timeout kills the whole tree),
  * stdout as asked, the mechanism's setup, and one stop before the exec,
@@ -188,8 +167,7 @@ static void
 exec_workload(const struct setup *s, char **command)
 {
 	char *strace_argv[256] = { "strace", "-f", "-qq", "-o", "/dev/null" };
-	char **argv = command, library[PATH_MAX], trace[256] = "trace=";
-	size_t c;
+	char **argv = command, library[PATH_MAX], trace[256];
 	int i, k = 5;
 
 	setpgid(0, 0);
@@ -207,11 +185,8 @@ exec_workload(const struct setup *s, char **command)
 	if (s->m->strace != NULL) {
 		if (s->m->strace[0] != '\0')
 			strace_argv[k++] = (char *)s->m->strace;
-		if (s->selection == SOCKET) {
-			for (c = 0; c < sizeof socket_call_names / sizeof socket_call_names[0]; c++) {
-				strcat(trace, c > 0 ? "," : "");
-				strcat(trace, socket_call_names[c]);
-			}
+		if (tt_selections[s->selection].syscalls != NULL) {
+			snprintf(trace, sizeof trace, "trace=%s", tt_selections[s->selection].syscalls);
 			strace_argv[k++] = "-e";
 			strace_argv[k++] = trace;
 		}
@@ -236,9 +211,7 @@ exec_workload(const struct setup *s, char **command)
 		raise(SIGSTOP);
 #if defined(TT_HAVE_SECCOMP)
 	if (s->m->filter) {
-		int n;
-		const long *calls = filtered_calls(s->selection, &n);
-		if (tt_install_filter(s->m->action, calls, n, 0, NULL) < 0) {
+		if (tt_filter_calls(s->m->action, &tt_selections[s->selection], NULL) < 0) {
 			fprintf(stderr, "tt-macro: cannot install the %s filter: %s\n", s->m->name, strerror(errno));
 			_exit(127);
 		}
@@ -606,13 +579,12 @@ main(int argc, char **argv)
 	if (name == NULL || optind >= argc || runs < 1 || timeout_s < 1)
 		usage();
 	s.m = find_mechanism(name);
-	s.selection = strcmp(selection, "all") == 0 ? ALL : strcmp(selection, "socket") == 0 ? SOCKET : 0;
-	if (s.selection == 0)
+	if ((opt = tt_calls_named(tt_selections, TT_NSELECTIONS, selection)) < 0)
 		usage();
-	if ((s.m->selections & s.selection) == 0) {
-		fprintf(stderr, "tt-macro: %s cannot be told to intercept %s (it takes %s)\n", name,
-		    s.selection == ALL ? "every call" : "the socket calls only",
-		    s.m->selections == ALL ? "every call" : "the socket calls only");
+	s.selection = (enum tt_selection)opt;
+	if ((s.m->selections & TT_SELECTS(s.selection)) == 0) {
+		fprintf(stderr, "tt-macro: %s cannot be told to intercept %s (it takes %s)\n", name, tt_selections[s.selection].words,
+		    tt_selections[s.m->selections == ALL ? TT_SELECT_ALL : TT_SELECT_SOCKET].words);
 		return 2;
 	}
 	if ((why = unavailable(s.m)) != NULL) {
