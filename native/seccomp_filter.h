@@ -28,4 +28,12 @@
 int tt_filter_calls(unsigned int action, const struct tt_calls *calls, const int protect[4]);
 
 #endif
+
+/* A mechanism's filter (mechanism.h); without seccomp in this build the registry refuses it. */
+#if defined(TT_HAVE_SECCOMP)
+#define TT_FILTER(action_) .filter = 1, .action = (action_)
+#else
+#define TT_FILTER(action_) .filter = 1
+#endif
+
 #endif

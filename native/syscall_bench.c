@@ -7,10 +7,11 @@
  *   tt-syscall -c CALL -f valid|invalid -d SCRATCH [-n ROUNDS] [-w WARMUP]
  *              [-s READY_FD -g GO_FD] [-t TRACER_PID] [-m MECHANISM] [-i] [-F CALL]
  *
- * MECHANISM names what the benchmark sets up on itself before measuring:
- * seccomp-allow, seccomp-errno, seccomp-trace, seccomp-notify (a filter for
- * the measured call's system calls, calls.c) or sud (Syscall User Dispatch; -i makes
- * its handler inspect paths). -F makes a seccomp filter select another call's
+ * MECHANISM names what the benchmark sets up on itself before measuring, as
+ * a mechanism's module calls it (bench.self in mech_*.c): seccomp-allow,
+ * seccomp-errno, seccomp-trace, seccomp-notify (its filter on the measured
+ * call's system calls, calls.c) or sud (Syscall User Dispatch; -i makes its
+ * handler inspect paths). -F makes a seccomp filter select another call's
  * system calls than the measured one, to time a call the filter lets by.
  * Tracers in other processes need nothing here.
  *
@@ -36,6 +37,7 @@
 #include <unistd.h>
 
 #include "calls.h"
+#include "mechanism.h"
 #include "rows.h"
 #include "seccomp_filter.h"
 #include "sud.h"
@@ -215,38 +217,32 @@ prepare(struct bench *b, const char *dir)
 }
 
 /*
- * Set up an in-process mechanism. Returns the seccomp listener descriptor
- * (seccomp-notify), 0 otherwise; exits with a message when the kernel refuses.
+ * Set up what the mechanism installed as `self` puts in the benchmark: its
+ * filter on the system calls of the call `filtered`, or syscall user
+ * dispatch. Returns the seccomp listener descriptor (seccomp-notify), 0
+ * otherwise; exits with a message when the kernel refuses.
  */
 static int
-install_mechanism(const char *mechanism, int inspect, enum tt_call filtered, int ready_fd, int go_fd)
+install_mechanism(const char *self, int inspect, enum tt_call filtered, int ready_fd, int go_fd)
 {
-	if (mechanism == NULL)
+	const struct tt_mechanism *m;
+
+	if (self == NULL)
 		return 0;
+	m = tt_mechanism_installed_as(self);
 #if defined(TT_HAVE_SECCOMP)
-	{
-		static const struct { const char *name; unsigned int action; } actions[] = {
-			{ "seccomp-allow", SECCOMP_RET_ALLOW },
-			{ "seccomp-errno", SECCOMP_RET_ERRNO | TT_FILTER_ERRNO },
-			{ "seccomp-trace", SECCOMP_RET_TRACE },
-			{ "seccomp-notify", SECCOMP_RET_USER_NOTIF },
-		};
-		size_t i;
-		for (i = 0; i < sizeof actions / sizeof actions[0]; i++) {
-			if (strcmp(mechanism, actions[i].name) == 0) {
-				int protect[4] = { 1, 2, ready_fd < 0 ? 1 : ready_fd, go_fd < 0 ? 1 : go_fd };
-				int r = tt_filter_calls(actions[i].action, &tt_calls[filtered], protect);
-				if (r < 0) {
-					fprintf(stderr, "tt-syscall: cannot install the %s filter: %s\n", mechanism, strerror(errno));
-					exit(1);
-				}
-				return r;
-			}
+	if (m != NULL && m->filter) {
+		int protect[4] = { 1, 2, ready_fd < 0 ? 1 : ready_fd, go_fd < 0 ? 1 : go_fd };
+		int r = tt_filter_calls(m->action, &tt_calls[filtered], protect);
+		if (r < 0) {
+			fprintf(stderr, "tt-syscall: cannot install the %s filter: %s\n", self, strerror(errno));
+			exit(1);
 		}
+		return r;
 	}
 #endif
 #if defined(TT_HAVE_SUD)
-	if (strcmp(mechanism, "sud") == 0) {
+	if (m != NULL && m->dispatch) {
 		if (tt_sud_install(inspect) != 0) {
 			fprintf(stderr, "tt-syscall: cannot turn on syscall user dispatch: %s\n", strerror(errno));
 			exit(1);
@@ -254,8 +250,8 @@ install_mechanism(const char *mechanism, int inspect, enum tt_call filtered, int
 		return 0;
 	}
 #endif
-	(void)inspect, (void)filtered, (void)ready_fd, (void)go_fd;
-	fprintf(stderr, "tt-syscall: mechanism %s is not available in this build\n", mechanism);
+	(void)m, (void)inspect, (void)filtered, (void)ready_fd, (void)go_fd;
+	fprintf(stderr, "tt-syscall: mechanism %s is not available in this build\n", self);
 	exit(2);
 }
 
