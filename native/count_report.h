@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cloexec.h"
+
 static char tt_count_file[4096];
 
 static void
@@ -30,7 +32,7 @@ tt_report_count(unsigned long count)
 	char line[32];
 	int fd, n;
 
-	if (tt_count_file[0] == '\0' || (fd = open(tt_count_file, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0)
+	if (tt_count_file[0] == '\0' || (fd = tt_open_cloexec(tt_count_file, O_WRONLY | O_APPEND, 0)) < 0)
 		return;
 	n = snprintf(line, sizeof line, "%lu\n", count);
 	if (write(fd, line, (size_t)n) != n) {

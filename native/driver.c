@@ -4,10 +4,14 @@
  * program serves local runs and runs over SSH.
  *
  *   tt-driver -b BUILD_DIR -d SCRATCH_DIR [-T SECONDS] < BATCH
+ *   tt-driver --list-mechanisms
  *
  * BATCH has one cell per line: ID CALL FD TRACER PLACEMENT TRIALS ROUNDS WARMUP
- * where TRACER is an interception mechanism, optionally with a handler:
- * "ptrace", "ptrace:inspect", "seccomp-notify:null", ... (see mechanisms[]).
+ * where TRACER is an interception mechanism of the registry (mechanisms.c),
+ * optionally with a handler: "ptrace", "ptrace:inspect", "seccomp-notify:null".
+ * Mechanisms with a tracer process take the placements unpinned, same-cpu
+ * and cross-cpu; the others run in the benchmark's own process (or the
+ * kernel) and take unpinned and pinned, like plain cells.
  * Output, per cell:
  *   #cell ID begin
  *   ID,TRIAL,ROUND,CYCLES,RESULT          one line per measured round
@@ -28,7 +32,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,53 +40,33 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "calls.h"
+#include "cloexec.h"
+#include "mechanism.h"
+#include "observer.h"
+
 #define REASON_MAX 512
-
-/*
- * How each interception mechanism is set up for one trial: what the
- * benchmark installs on itself (-m), which tracer process the driver starts
- * beside it (attached by PID), whether the benchmark runs with the preload
- * library, or under strace as its parent. Mechanisms with a tracer process
- * take the placements unpinned/same-cpu/cross-cpu; the others run in the
- * benchmark's own process and take unpinned/pinned, like plain cells.
- */
-struct mechanism {
-	const char *name;
-	const char *bench_mode;  /* tt-syscall -m ... */
-	const char *tracer;      /* program in the build directory */
-	const char *tracer_flag; /* extra flag for that program */
-	int handlers;            /* takes :null / :inspect */
-	int preload;             /* LD_PRELOAD=tt-preload.so */
-	int under_strace;        /* strace --seccomp-bpf starts the benchmark */
-};
-
-static const struct mechanism mechanisms[] = {
-	{ "none", NULL, NULL, NULL, 0, 0, 0 },
-	{ "ptrace", NULL, "tt-ptrace", NULL, 1, 0, 0 },
-	{ "ptrace-seccomp", "seccomp-trace", "tt-ptrace", "-s", 1, 0, 0 },
-	{ "seccomp-allow", "seccomp-allow", NULL, NULL, 0, 0, 0 },
-	{ "seccomp-errno", "seccomp-errno", NULL, NULL, 0, 0, 0 },
-	{ "seccomp-notify", "seccomp-notify", "tt-seccomp-notify", NULL, 1, 0, 0 },
-	{ "sud", "sud", NULL, NULL, 1, 0, 0 },
-	{ "preload", NULL, NULL, NULL, 1, 1, 0 },
-	{ "strace", NULL, "tt-strace", NULL, 0, 0, 0 },
-	{ "strace-seccomp", NULL, NULL, NULL, 0, 0, 1 },
-	{ "systrace", NULL, "tt-systrace", NULL, 0, 0, 0 },
-	{ "systrace-permit", NULL, "tt-systrace", "-k", 0, 0, 0 },
-};
 
 struct cell {
 	char id[128], call[32], fd[16], tracer[48], placement[16];
 	long trials, rounds, warmup;
-	const struct mechanism *m;
+	const struct tt_mechanism *m;
 	int inspect;
+	enum tt_call measured;
 };
 
 struct trial {
-	pid_t bench, tracer;
-	int ready, go, tracer_out, release; /* driver's ends of the pipes */
+	pid_t bench;
+	struct tt_observer tracer;
+	int ready, go; /* driver's ends of the benchmark's pipes */
 	time_t deadline;
 	char reason[REASON_MAX];
+};
+
+/* Where a child runs and where its stderr goes. */
+struct placement {
+	int cpu;
+	const char *err_path;
 };
 
 static const char *build_dir, *scratch_dir;
@@ -137,58 +120,10 @@ first_words(const char *path)
 }
 
 static int
-pipe_cloexec(int p[2])
-{
-	if (pipe(p) != 0)
-		return -1;
-	fcntl(p[0], F_SETFD, FD_CLOEXEC);
-	fcntl(p[1], F_SETFD, FD_CLOEXEC);
-	return 0;
-}
-
-/* Read one line (without the newline) before the deadline: 1 line, 0 end of file, -1 error, -2 timeout. */
-static int
-read_line(int fd, char *buf, size_t size, time_t deadline)
-{
-	size_t n = 0;
-
-	for (;;) {
-		struct pollfd p = { fd, POLLIN, 0 };
-		time_t left = deadline - time(NULL);
-		int r;
-		char c;
-		ssize_t got;
-
-		if (left <= 0)
-			return -2;
-		r = poll(&p, 1, (int)(left * 1000));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			return -2;
-		got = read(fd, &c, 1);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			return -1;
-		if (got == 0)
-			return n > 0 ? (buf[n] = '\0', 1) : 0;
-		if (c == '\n') {
-			buf[n] = '\0';
-			return 1;
-		}
-		if (n + 1 < size)
-			buf[n++] = c;
-	}
-}
-
-static int
 expect(struct trial *t, int fd, const char *word, const char *who, const char *errfile)
 {
 	char line[128];
-	int r = read_line(fd, line, sizeof line, t->deadline);
+	int r = tt_read_line(fd, line, sizeof line, t->deadline);
 
 	if (r == 1 && strcmp(line, word) == 0)
 		return 0;
@@ -219,21 +154,22 @@ reap(pid_t pid, time_t deadline)
 static void
 end_processes(struct trial *t)
 {
-	if (t->tracer > 0) {
-		kill(t->tracer, SIGKILL);
-		waitpid(t->tracer, NULL, 0);
-	}
-	if (t->bench > 0) {
-		kill(t->bench, SIGKILL);
-		waitpid(t->bench, NULL, 0);
-	}
-	t->tracer = t->bench = live[0] = live[1] = 0;
+	pid_t *pids[] = { &t->tracer.pid, &t->bench };
+	size_t i;
+
+	for (i = 0; i < sizeof pids / sizeof pids[0]; i++)
+		if (*pids[i] > 0) {
+			kill(*pids[i], SIGKILL);
+			waitpid(*pids[i], NULL, 0);
+			*pids[i] = 0;
+		}
+	live[0] = live[1] = 0;
 }
 
 static void
 close_pipes(struct trial *t)
 {
-	int *fds[] = { &t->ready, &t->go, &t->tracer_out, &t->release };
+	int *fds[] = { &t->ready, &t->go };
 	size_t i;
 
 	for (i = 0; i < sizeof fds / sizeof fds[0]; i++)
@@ -241,30 +177,28 @@ close_pipes(struct trial *t)
 			close(*fds[i]);
 			*fds[i] = -1;
 		}
+	tt_observer_close(&t->tracer);
 }
 
-/* In a new child: die with the driver, run on the given CPU, send stdout/stderr to files. */
+/* In a new child: die with the driver, run on its CPU, send stderr to its file. */
 static void
-child_setup(int cpu, int out_fd, const char *err_path)
+child_setup(void *arg)
 {
-	int err_fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	const struct placement *p = arg;
+	int err_fd = open(p->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
 #if defined(__linux__)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (cpu >= 0) {
+	if (p->cpu >= 0) {
 		cpu_set_t set;
 		CPU_ZERO(&set);
-		CPU_SET(cpu, &set);
+		CPU_SET(p->cpu, &set);
 		if (sched_setaffinity(0, sizeof set, &set) != 0) {
-			dprintf(err_fd, "cannot pin to CPU %d: %s\n", cpu, strerror(errno));
+			dprintf(err_fd, "cannot pin to CPU %d: %s\n", p->cpu, strerror(errno));
 			_exit(1);
 		}
 	}
-#else
-	(void)cpu;
 #endif
-	if (out_fd >= 0)
-		dup2(out_fd, STDOUT_FILENO);
 	if (err_fd >= 0)
 		dup2(err_fd, STDERR_FILENO);
 	signal(SIGINT, SIG_DFL);
@@ -273,83 +207,41 @@ child_setup(int cpu, int out_fd, const char *err_path)
 	signal(SIGPIPE, SIG_DFL);
 }
 
-/* The tracer is forked first and held on a pipe, so the benchmark can name it (PR_SET_PTRACER) before it attaches. */
-static pid_t
-start_tracer(const struct cell *c, struct trial *t, int cpu)
+/* The tracer is forked first and held, so the benchmark can name it (PR_SET_PTRACER) before it attaches. */
+static int
+start_tracer(const struct cell *c, struct trial *t, struct placement *where)
 {
-	int out[2], release[2];
-	pid_t pid;
+	char path[PATH_MAX], *args[3];
+	int i = 0;
 
-	if (pipe_cloexec(out) != 0 || pipe_cloexec(release) != 0)
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		char path[PATH_MAX], target[32];
-		char *argv[6];
-		int i = 0;
-		ssize_t n;
-
-		child_setup(cpu, out[1], tracer_err);
-		n = read(release[0], target, sizeof target - 1);
-		if (n <= 0)
-			_exit(1);
-		target[n] = '\0';
-		target[strcspn(target, "\n")] = '\0';
-		snprintf(path, sizeof path, "%s/%s", build_dir, c->m->tracer);
-		argv[i++] = path;
-		argv[i++] = "-p";
-		argv[i++] = target;
-		if (c->m->tracer_flag != NULL)
-			argv[i++] = (char *)c->m->tracer_flag;
-		if (c->inspect)
-			argv[i++] = "-i";
-		argv[i] = NULL;
-		execv(path, argv);
-		fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
-		_exit(127);
-	}
-	close(out[1]);
-	close(release[0]);
-	t->tracer_out = out[0];
-	t->release = release[1];
-	return pid;
-}
-
-/* The system calls of a measured call, in strace's -e trace= syntax. */
-static const char *
-strace_calls(const char *call)
-{
-	static const char *const table[][2] = {
-		{ "open", "openat,open" }, { "write", "write" }, { "close", "close" },
-		{ "open-write-close", "openat,open,write,close" }, { "getppid", "getppid" },
-		{ "read", "read" }, { "stat", "newfstatat,stat" }, { "fstat", "newfstatat,fstat" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof table / sizeof table[0]; i++)
-		if (strcmp(table[i][0], call) == 0)
-			return table[i][1];
-	return call;
+	snprintf(path, sizeof path, "%s/%s", build_dir, c->m->bench.observer);
+	if (c->m->bench.observer_flag != NULL)
+		args[i++] = (char *)c->m->bench.observer_flag;
+	if (c->inspect)
+		args[i++] = "-i";
+	args[i] = NULL;
+	return tt_observer_fork(&t->tracer, path, args, child_setup, where);
 }
 
 static pid_t
-start_bench(const struct cell *c, struct trial *t, int cpu)
+start_bench(const struct cell *c, struct trial *t, struct placement *where)
 {
 	int ready[2], go[2], out;
 	pid_t pid;
 
-	if (pipe_cloexec(ready) != 0 || pipe_cloexec(go) != 0)
+	if (tt_pipe_cloexec(ready) != 0 || tt_pipe_cloexec(go) != 0)
 		return -1;
-	out = open(bench_out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	out = tt_open_cloexec(bench_out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (out < 0)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
-		char path[PATH_MAX], preload[PATH_MAX], trace[64], rounds[24], warmup[24], rfd[16], gfd[16], tracer[24];
-		char *argv[40];
+		char path[PATH_MAX], rounds[24], warmup[24], rfd[16], gfd[16], tracer[24];
+		char *argv[40], **command;
 		int i = 0;
 
-		child_setup(cpu, out, bench_err);
+		child_setup(where);
+		dup2(out, STDOUT_FILENO);
 		fcntl(ready[1], F_SETFD, 0);
 		fcntl(go[0], F_SETFD, 0);
 		snprintf(path, sizeof path, "%s/tt-syscall", build_dir);
@@ -357,20 +249,6 @@ start_bench(const struct cell *c, struct trial *t, int cpu)
 		snprintf(warmup, sizeof warmup, "%ld", c->warmup);
 		snprintf(rfd, sizeof rfd, "%d", ready[1]);
 		snprintf(gfd, sizeof gfd, "%d", go[0]);
-		if (c->m->under_strace) {
-			/* strace installs its seccomp filter only in processes it starts itself. */
-			snprintf(trace, sizeof trace, "trace=%s", strace_calls(c->call));
-			argv[i++] = "strace";
-			argv[i++] = "--seccomp-bpf"; argv[i++] = "-f"; argv[i++] = "-qq";
-			argv[i++] = "-o"; argv[i++] = "/dev/null";
-			argv[i++] = "-e"; argv[i++] = trace;
-			argv[i++] = "--";
-		}
-		if (c->m->preload) {
-			snprintf(preload, sizeof preload, "%s/tt-preload.so", build_dir);
-			setenv("LD_PRELOAD", preload, 1);
-			setenv("TT_PRELOAD_HANDLER", c->inspect ? "inspect" : "null", 1);
-		}
 		argv[i++] = path;
 		argv[i++] = "-c"; argv[i++] = (char *)c->call;
 		argv[i++] = "-f"; argv[i++] = (char *)c->fd;
@@ -379,18 +257,21 @@ start_bench(const struct cell *c, struct trial *t, int cpu)
 		argv[i++] = "-w"; argv[i++] = warmup;
 		argv[i++] = "-s"; argv[i++] = rfd;
 		argv[i++] = "-g"; argv[i++] = gfd;
-		if (t->tracer > 0) {
-			snprintf(tracer, sizeof tracer, "%ld", (long)t->tracer);
+		if (t->tracer.pid > 0) {
+			snprintf(tracer, sizeof tracer, "%ld", (long)t->tracer.pid);
 			argv[i++] = "-t"; argv[i++] = tracer;
 		}
-		if (c->m->bench_mode != NULL) {
-			argv[i++] = "-m"; argv[i++] = (char *)c->m->bench_mode;
+		if (c->m->bench.self != NULL) {
+			argv[i++] = "-m"; argv[i++] = (char *)c->m->bench.self;
 			if (c->inspect)
 				argv[i++] = "-i";
 		}
 		argv[i] = NULL;
-		execvp(argv[0], argv);
-		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+		if (c->m->bench.preload != NULL)
+			setenv("TT_PRELOAD_HANDLER", c->inspect ? "inspect" : "null", 1);
+		command = tt_mechanism_command(&c->m->bench, &tt_calls[c->measured], build_dir, argv);
+		execvp(command[0], command);
+		fprintf(stderr, "cannot run %s: %s\n", command[0], strerror(errno));
 		_exit(127);
 	}
 	close(out);
@@ -451,26 +332,28 @@ emit_rounds(const struct cell *c, long trial, struct trial *t)
 static int
 run_trial(const struct cell *c, long trial, struct trial *t)
 {
-	int traced = c->m->tracer != NULL;
-	int bench_cpu = strcmp(c->placement, "unpinned") == 0 ? -1 : cpu_a;
-	int tracer_cpu = strcmp(c->placement, "same-cpu") == 0 ? cpu_a
-	    : strcmp(c->placement, "cross-cpu") == 0 ? cpu_b : -1;
-	char line[64], pid[32];
+	int traced = TT_TRACER_PROCESS(c->m), r;
+	struct placement bench = { strcmp(c->placement, "unpinned") == 0 ? -1 : cpu_a, bench_err };
+	struct placement tracer = { strcmp(c->placement, "same-cpu") == 0 ? cpu_a
+	    : strcmp(c->placement, "cross-cpu") == 0 ? cpu_b : -1, tracer_err };
+	char line[128];
 	unsigned long stops;
 	int status;
 
 	t->deadline = time(NULL) + timeout_s;
-	if (traced && (live[1] = t->tracer = start_tracer(c, t, tracer_cpu)) < 0)
-		return fail(t, "cannot start the tracer: %s", strerror(errno));
-	if ((live[0] = t->bench = start_bench(c, t, bench_cpu)) < 0)
+	if (traced) {
+		if (start_tracer(c, t, &tracer) != 0)
+			return fail(t, "cannot start the tracer: %s", strerror(errno));
+		live[1] = t->tracer.pid;
+	}
+	if ((live[0] = t->bench = start_bench(c, t, &bench)) < 0)
 		return fail(t, "cannot start the benchmark: %s", strerror(errno));
 	if (expect(t, t->ready, "ready", "the benchmark", bench_err) != 0)
 		return -1;
 	if (traced) {
-		snprintf(pid, sizeof pid, "%ld\n", (long)t->bench);
-		if (write(t->release, pid, strlen(pid)) < 0)
+		if (tt_observer_release(&t->tracer, t->bench) != 0)
 			return fail(t, "cannot release the tracer: %s", strerror(errno));
-		if (expect(t, t->tracer_out, "attached", "the tracer", tracer_err) != 0)
+		if (expect(t, t->tracer.report, "attached", "the tracer", tracer_err) != 0)
 			return -1;
 	}
 	if (write(t->go, "g", 1) != 1)
@@ -478,20 +361,19 @@ run_trial(const struct cell *c, long trial, struct trial *t)
 	if (expect(t, t->ready, "done", "the benchmark", bench_err) != 0)
 		return -1;
 	if (traced) {
-		kill(t->tracer, SIGUSR1);
-		if (read_line(t->tracer_out, line, sizeof line, t->deadline) != 1
-		    || (sscanf(line, "stops %lu", &stops) != 1 && strcmp(line, "detached") != 0))
+		r = tt_observer_report(&t->tracer, SIGUSR1, line, sizeof line, t->deadline, &stops);
+		if (r < 0)
 			return fail(t, "the tracer did not detach (%s)", first_words(tracer_err));
-		status = reap(t->tracer, t->deadline);
-		t->tracer = live[1] = 0;
+		status = reap(t->tracer.pid, t->deadline);
+		t->tracer.pid = live[1] = 0;
 		if (!exited_cleanly(status))
 			return fail(t, "the tracer ended badly (%s): %s", how_it_ended(status), first_words(tracer_err));
-		if (line[0] == 's')
+		if (r == 1)
 			printf("#stops %s %ld %lu\n", c->id, trial, stops);
 	}
 	if (write(t->go, "g", 1) != 1)
 		return fail(t, "the benchmark went away after measuring: %s", first_words(bench_err));
-	while (read_line(t->ready, line, sizeof line, t->deadline) == 1)
+	while (tt_read_line(t->ready, line, sizeof line, t->deadline) == 1)
 		; /* until the benchmark closes its end by exiting */
 	status = reap(t->bench, t->deadline);
 	t->bench = live[0] = 0;
@@ -504,21 +386,11 @@ run_trial(const struct cell *c, long trial, struct trial *t)
 static const char *
 unservable(const struct cell *c)
 {
-	static char why[PATH_MAX + 64];
-	char path[PATH_MAX];
-
 	if (strcmp(c->placement, "unpinned") != 0 && cpu_a < 0)
 		return "CPU pinning is not available on this OS";
 	if (strcmp(c->placement, "cross-cpu") == 0 && cpu_b < 0)
 		return "cross-cpu placement needs two CPUs, this process may use one";
-	if (c->m->tracer != NULL || c->m->preload) {
-		snprintf(path, sizeof path, "%s/%s", build_dir, c->m->preload ? "tt-preload.so" : c->m->tracer);
-		if (access(path, R_OK) != 0) {
-			snprintf(why, sizeof why, "%s was not built on this host (%.300s)", c->m->name, path);
-			return why;
-		}
-	}
-	return NULL;
+	return tt_mechanism_unavailable(c->m, &c->m->bench, build_dir);
 }
 
 static const char *
@@ -526,26 +398,29 @@ misplaced(const struct cell *c)
 {
 	const char *p = c->placement;
 
-	if (c->m->tracer != NULL && strcmp(p, "unpinned") != 0 && strcmp(p, "same-cpu") != 0 && strcmp(p, "cross-cpu") != 0)
+	if (TT_TRACER_PROCESS(c->m) && strcmp(p, "unpinned") != 0 && strcmp(p, "same-cpu") != 0 && strcmp(p, "cross-cpu") != 0)
 		return "with a tracer process the placement is unpinned, same-cpu or cross-cpu";
-	if (c->m->tracer == NULL && strcmp(p, "unpinned") != 0 && strcmp(p, "pinned") != 0)
+	if (!TT_TRACER_PROCESS(c->m) && strcmp(p, "unpinned") != 0 && strcmp(p, "pinned") != 0)
 		return "without a tracer process the placement is unpinned or pinned";
 	return NULL;
 }
 
-/* Resolve "name[:handler]" into c->m and c->inspect; a message when it names nothing known. */
+/* Resolve the call and "name[:handler]" into c->measured, c->m and c->inspect; a message when one names nothing known. */
 static const char *
-unknown_mechanism(struct cell *c)
+unknown(struct cell *c)
 {
 	static char why[160];
 	char *handler = strchr(c->tracer, ':');
-	size_t i;
+	int call = tt_calls_named(tt_calls, TT_NCALLS, c->call);
 
+	if (call < 0) {
+		snprintf(why, sizeof why, "unknown call %.31s", c->call);
+		return why;
+	}
+	c->measured = (enum tt_call)call;
 	if (handler != NULL)
 		*handler++ = '\0';
-	for (i = 0; i < sizeof mechanisms / sizeof mechanisms[0]; i++)
-		if (strcmp(mechanisms[i].name, c->tracer) == 0)
-			c->m = &mechanisms[i];
+	c->m = tt_mechanism_named(c->tracer);
 	if (handler != NULL)
 		handler[-1] = ':';
 	if (c->m == NULL)
@@ -567,7 +442,7 @@ run_cell(struct cell *c)
 	long trial;
 
 	printf("#cell %s begin\n", c->id);
-	if ((why = unknown_mechanism(c)) != NULL || (why = misplaced(c)) != NULL) {
+	if ((why = unknown(c)) != NULL || (why = misplaced(c)) != NULL) {
 		printf("#cell %s failed %s\n", c->id, why);
 		return;
 	}
@@ -577,7 +452,7 @@ run_cell(struct cell *c)
 	}
 	for (trial = 1; trial <= c->trials; trial++) {
 		memset(&t, 0, sizeof t);
-		t.ready = t.go = t.tracer_out = t.release = -1;
+		t.ready = t.go = t.tracer.report = t.tracer.release = -1;
 		if (run_trial(c, trial, &t) != 0) {
 			end_processes(&t);
 			close_pipes(&t);
@@ -617,6 +492,10 @@ main(int argc, char **argv)
 	long lineno = 0;
 	int opt;
 
+	if (tt_list_mechanisms_asked(argc, argv)) {
+		tt_list_mechanisms(stdout);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
 	while ((opt = getopt(argc, argv, "b:d:T:")) != -1) {
 		switch (opt) {
 		case 'b': build_dir = optarg; break;
@@ -665,6 +544,6 @@ main(int argc, char **argv)
 	unlink(tracer_err);
 	return 0;
 usage:
-	fprintf(stderr, "usage: tt-driver -b BUILD_DIR -d SCRATCH_DIR [-T SECONDS] < BATCH\n");
+	fprintf(stderr, "usage: tt-driver -b BUILD_DIR -d SCRATCH_DIR [-T SECONDS] < BATCH\n       tt-driver --list-mechanisms\n");
 	return 2;
 }

@@ -13,6 +13,10 @@
  * where requests counts the answered ones.
  */
 #define _POSIX_C_SOURCE 200809L
+#if defined(__OpenBSD__) || defined(__NetBSD__)
+/* With _POSIX_C_SOURCE alone their <netinet/tcp.h> misses u_int and the other BSD types it uses. */
+#define _BSD_SOURCE
+#endif
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/time.h>

@@ -5,9 +5,12 @@
  *
  *   tt-macro -m MECHANISM [-c all|socket] [-b BUILD_DIR] [-n RUNS] [-T SECONDS] [-p]
  *            -- COMMAND [ARG...]
+ *   tt-macro --list-mechanisms
  *
- * BUILD_DIR holds tt-seccomp-notify and the preloaded libraries; by default
- * the directory this program was started from.
+ * MECHANISM is one of the registry (mechanisms.c) offered for whole
+ * programs: how each intercepts a program is its module's `program` setup.
+ * BUILD_DIR holds the observers and the preloaded libraries; by default the
+ * directory this program was started from.
  *
  * Output: "run,real_s,user_s,sys_s,exit", then one row per run. real_s is
  * CLOCK_MONOTONIC from the moment the workload, set up and stopped just
@@ -21,24 +24,13 @@
  * mechanism counts what it intercepted, the row is followed by
  * "#stops RUN N".
  *
- * -c chooses the calls intercepted: every system call (all, the default)
- * or the socket calls (accept, accept4, read, recvfrom, recvmsg, write,
- * sendto, sendmsg, close), for the mechanisms that can select (mechanisms[]).
- * Mechanisms:
- *   none            the workload alone;
- *   ptrace          this program stops every task of the tree at every
- *                   system call (PTRACE_SEIZE, following fork/vfork/clone);
- *   ptrace-seccomp  the workload's seccomp filter returns TRACE for the
- *                   chosen calls, this program is woken for those only;
- *   seccomp-allow   the filter runs on every call and allows it: its cost;
- *   seccomp-notify  the filter sends the chosen calls to tt-seccomp-notify,
- *                   which answers CONTINUE;
- *   sud             syscall user dispatch in every process (tt-sud.so);
- *   preload         tt-preload.so interposes libc's socket functions;
- *   strace          "strace -f -qq -o /dev/null", with -e trace= for socket;
- *   strace-seccomp  the same with --seccomp-bpf: only the chosen calls stop.
- * The time of this program, of strace and of the seccomp supervisor as
- * tracers is outside the row, except strace's: it is the root of the tree.
+ * -c chooses the calls intercepted, for the mechanisms that can select:
+ * every system call (all, the default) or the socket calls (tt_selections
+ * in calls.c). A mechanism that traces the tree (ptrace) is this program
+ * itself, stopping every task (PTRACE_SEIZE, following fork, vfork, clone).
+ * The time of this program, of strace and of an observer (the seccomp
+ * supervisor) as tracers is outside the row, except strace's: it is the
+ * root of the tree.
  * Leftover processes of a run (children not waited for, daemons in other
  * process groups, which on Linux are reparented to this program) are killed
  * when its first process ends: a run never outlives its row. SIGINT, SIGTERM
@@ -48,8 +40,6 @@
 #if defined(__linux__)
 #define _GNU_SOURCE
 #include <sys/prctl.h>
-#include <sys/ptrace.h>
-#include <sys/syscall.h>
 #endif
 #include <sys/types.h>
 #include <sys/resource.h>
@@ -66,55 +56,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "calls.h"
+#include "mechanism.h"
+#include "observer.h"
 #include "own_dir.h"
+#include "ptrace_loop.h"
 #include "seccomp_filter.h"
 
 #if !defined(__WALL)
 #define __WALL 0
 #endif
 
-#define ALL 1    /* -c all: every system call */
-#define SOCKET 2 /* -c socket: the socket calls */
-
-enum tracer { NO_TRACER, TRACE_EVERY_CALL, TRACE_SECCOMP_EVENTS };
-
-struct mechanism {
-	const char *name;
-	int selections;        /* ALL and/or SOCKET: what it can be told to intercept */
-	enum tracer tracer;    /* a ptrace tree tracer in this program */
-	int filter;            /* the workload installs a seccomp filter ... */
-	unsigned int action;   /* ... with this action for the chosen calls */
-	int supervised;        /* tt-seccomp-notify answers the filter's notifications */
-	const char *preload;   /* library of the build directory preloaded into every process */
-	const char *strace;    /* extra strace option, or "" for plain strace */
-};
-
-#if defined(TT_HAVE_SECCOMP)
-#define FILTER(action) 1, action
-#else
-#define FILTER(action) 1, 0 /* refused in main(): this build has no seccomp */
-#endif
-
-static const struct mechanism mechanisms[] = {
-	{ "none", ALL | SOCKET, NO_TRACER, 0, 0, 0, NULL, NULL },
-	{ "ptrace", ALL, TRACE_EVERY_CALL, 0, 0, 0, NULL, NULL },
-	{ "ptrace-seccomp", ALL | SOCKET, TRACE_SECCOMP_EVENTS, FILTER(SECCOMP_RET_TRACE), 0, NULL, NULL },
-	{ "seccomp-allow", ALL | SOCKET, NO_TRACER, FILTER(SECCOMP_RET_ALLOW), 0, NULL, NULL },
-	{ "seccomp-notify", ALL | SOCKET, NO_TRACER, FILTER(SECCOMP_RET_USER_NOTIF), 1, NULL, NULL },
-	{ "sud", ALL, NO_TRACER, 0, 0, 0, "tt-sud.so", NULL },
-	{ "preload", SOCKET, NO_TRACER, 0, 0, 0, "tt-preload.so", NULL },
-	{ "strace", ALL | SOCKET, NO_TRACER, 0, 0, 0, NULL, "" },
-	{ "strace-seccomp", SOCKET, NO_TRACER, 0, 0, 0, NULL, "--seccomp-bpf" },
-};
-
-/* The socket calls, by name for strace and by number for the filters. */
-#define SOCKET_CALLS(X) X(accept) X(accept4) X(read) X(recvfrom) X(recvmsg) X(write) X(sendto) X(sendmsg) X(close)
-#define NAME(call) #call,
-static const char *const socket_call_names[] = { SOCKET_CALLS(NAME) };
-
 struct setup {
-	const struct mechanism *m;
-	int selection;
+	const struct tt_mechanism *m;
+	const struct tt_setup *how; /* m's setup for a whole program */
+	enum tt_selection selection;
 	const char *build_dir;
 	int pass_stdout;
 	char count_file[64]; /* where preloaded interposers report their counts */
@@ -157,42 +113,21 @@ now(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: tt-macro -m MECHANISM [-c all|socket] [-b BUILD_DIR] [-n RUNS] [-T SECONDS] [-p] -- COMMAND [ARG...]\n");
+	fprintf(stderr, "usage: tt-macro -m MECHANISM [-c all|socket] [-b BUILD_DIR] [-n RUNS] [-T SECONDS] [-p] -- COMMAND [ARG...]\n"
+	    "       tt-macro --list-mechanisms\n");
 	exit(2);
-}
-
-/* The chosen calls as the filter takes them: NULL for every call. */
-static const long *
-filtered_calls(int selection, int *n)
-{
-#if defined(TT_HAVE_SECCOMP)
-#define NUMBER(call) SYS_##call,
-	static const long socket_calls[] = { SOCKET_CALLS(NUMBER) };
-
-	if (selection == SOCKET) {
-		*n = (int)(sizeof socket_calls / sizeof socket_calls[0]);
-		return socket_calls;
-	}
-#else
-	(void)selection;
-#endif
-	*n = 0;
-	return NULL;
 }
 
 /*
  * In the child: its own process group (so a timeout kills the whole tree),
  * stdout as asked, the mechanism's setup, and one stop before the exec,
  * where the runner takes over and starts the clock: a tracer seizes it
- * before the filter is installed, the supervisor takes the listener after.
+ * before the filter is installed, an observer takes the listener after.
  */
 static void
 exec_workload(const struct setup *s, char **command)
 {
-	char *strace_argv[256] = { "strace", "-f", "-qq", "-o", "/dev/null" };
-	char **argv = command, library[PATH_MAX], trace[256] = "trace=";
-	size_t c;
-	int i, k = 5;
+	char **argv;
 
 	setpgid(0, 0);
 	signal(SIGINT, SIG_DFL);
@@ -206,48 +141,25 @@ exec_workload(const struct setup *s, char **command)
 		if (null >= 0 && dup2(null, STDOUT_FILENO) >= 0 && null != STDOUT_FILENO)
 			close(null);
 	}
-	if (s->m->strace != NULL) {
-		if (s->m->strace[0] != '\0')
-			strace_argv[k++] = (char *)s->m->strace;
-		if (s->selection == SOCKET) {
-			for (c = 0; c < sizeof socket_call_names / sizeof socket_call_names[0]; c++) {
-				strcat(trace, c > 0 ? "," : "");
-				strcat(trace, socket_call_names[c]);
-			}
-			strace_argv[k++] = "-e";
-			strace_argv[k++] = trace;
-		}
-		strace_argv[k++] = "--";
-		for (i = 0; command[i] != NULL && k < 255; i++)
-			strace_argv[k++] = command[i];
-		strace_argv[k] = NULL;
-		argv = strace_argv;
-	}
-	if (s->m->preload != NULL) {
-		snprintf(library, sizeof library, "%s/%s", s->build_dir, s->m->preload);
-		setenv("LD_PRELOAD", library, 1);
+	argv = tt_mechanism_command(s->how, &tt_selections[s->selection], s->build_dir, command);
+	if (s->how->preload != NULL)
 		setenv("TT_COUNT_FILE", s->count_file, 1);
-	}
 #if defined(__linux__) && defined(PR_SET_PTRACER)
-	/* Yama (ptrace_scope 1) lets the supervisor, a descendant of tt-macro, take our listener. */
-	if (s->m->supervised)
+	/* Yama (ptrace_scope 1) lets the observer, a descendant of tt-macro, take our listener. */
+	if (s->how->observer != NULL)
 		prctl(PR_SET_PTRACER, getppid(), 0, 0, 0);
 #endif
 	/* A filter that traces needs its tracer before the first call it selects: stop before it. */
-	if (s->m->tracer != NO_TRACER)
+	if (s->how->tracer != TT_NO_TREE_TRACER)
 		raise(SIGSTOP);
 #if defined(TT_HAVE_SECCOMP)
-	if (s->m->filter) {
-		int n;
-		const long *calls = filtered_calls(s->selection, &n);
-		if (tt_install_filter(s->m->action, calls, n, 0, NULL) < 0) {
-			fprintf(stderr, "tt-macro: cannot install the %s filter: %s\n", s->m->name, strerror(errno));
-			_exit(127);
-		}
+	if (s->m->filter && tt_filter_calls(s->m->action, &tt_selections[s->selection], NULL) < 0) {
+		fprintf(stderr, "tt-macro: cannot install the %s filter: %s\n", s->m->name, strerror(errno));
+		_exit(127);
 	}
 #endif
-	/* The listener closes at exec: the supervisor takes it during this stop (which, on every call, waits for it). */
-	if (s->m->tracer == NO_TRACER)
+	/* The listener closes at exec: the observer takes it during this stop (which, on every call, waits for it). */
+	if (s->how->tracer == TT_NO_TREE_TRACER)
 		raise(SIGSTOP);
 	execvp(argv[0], argv);
 	fprintf(stderr, "tt-macro: cannot run %s: %s\n", argv[0], strerror(errno));
@@ -255,39 +167,6 @@ exec_workload(const struct setup *s, char **command)
 }
 
 #if defined(__linux__)
-/*
- * Let a stopped tracee go on: to its next system call (every-call tracer) or
- * its next seccomp event, delivering the signal it stopped for, if any. A
- * job-control stop of the tracee stays a stop (PTRACE_LISTEN).
- */
-static void
-resume_tracee(enum tracer tracer, pid_t pid, int status, long *stops)
-{
-	int sig = WSTOPSIG(status), event = status >> 16, inject = 0;
-
-	if (sig == (SIGTRAP | 0x80) || event == PTRACE_EVENT_SECCOMP) {
-		(*stops)++;
-	} else if (event == PTRACE_EVENT_STOP && (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)) {
-		ptrace(PTRACE_LISTEN, pid, 0, 0);
-		return;
-	} else if (event == 0) {
-		inject = sig; /* a signal for the tracee, not a ptrace event */
-	}
-	ptrace(tracer == TRACE_EVERY_CALL ? PTRACE_SYSCALL : PTRACE_CONT, pid, 0, (void *)(long)inject);
-}
-
-/* Become the tracer of the stopped workload; every task it makes is traced too. */
-static int
-seize(enum tracer tracer, pid_t pid)
-{
-	long options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
-	    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
-
-	if (tracer == TRACE_SECCOMP_EVENTS)
-		options |= PTRACE_O_TRACESECCOMP;
-	return (int)ptrace(PTRACE_SEIZE, pid, 0, (void *)options);
-}
-
 /* Kill our children other than `spare`: leftovers of the workload in other process groups, reparented to us. */
 static void
 kill_children(pid_t spare)
@@ -322,71 +201,37 @@ kill_children(pid_t spare)
 }
 #endif
 
-/* tt-seccomp-notify for the workload in its own process group, its report on a pipe; -1 if it cannot start. */
-static pid_t
-start_supervisor(const struct setup *s, pid_t workload, long timeout_s, int *report)
+/* In the observer's child: a process group of its own, as a Ctrl-C is for tt-macro, which ends the observer itself. */
+static void
+own_group(void *unused)
 {
-	char path[PATH_MAX], target[32], wait_s[32];
-	int out[2];
-	pid_t pid;
-
-	if (pipe(out) != 0)
-		return -1;
-	fcntl(out[0], F_SETFD, FD_CLOEXEC);
-	snprintf(path, sizeof path, "%s/tt-seccomp-notify", s->build_dir);
-	snprintf(target, sizeof target, "%ld", (long)workload);
-	snprintf(wait_s, sizeof wait_s, "%ld", timeout_s);
-	if ((pid = fork()) == 0) {
-		setpgid(0, 0); /* a Ctrl-C is for tt-macro, which ends the supervisor itself */
-		dup2(out[1], STDOUT_FILENO);
-		close(out[1]);
-		execl(path, path, "-p", target, "-w", wait_s, (char *)NULL);
-		fprintf(stderr, "tt-macro: cannot run %s: %s\n", path, strerror(errno));
-		_exit(127);
-	}
-	close(out[1]);
-	if (pid < 0) {
-		close(out[0]);
-		return -1;
-	}
-	*report = out[0];
-	return pid;
+	(void)unused;
+	setpgid(0, 0);
 }
 
-/* Wait for the supervisor's first line ("attached"): it holds the listener. */
+/*
+ * The observer of the workload, started on its first process: it waits up
+ * to timeout_s for what it intercepts to be set up (tracer.h), then says
+ * "attached". 0 once it has, else -1.
+ */
 static int
-supervisor_attached(int report)
+start_observer(const struct setup *s, pid_t workload, long timeout_s, struct tt_observer *o)
 {
-	char c = 0;
-	ssize_t n;
+	char path[PATH_MAX], wait_s[32], line[128], *args[4];
+	int i = 0;
 
-	while (c != '\n') {
-		n = read(report, &c, 1);
-		if (n == 0 || (n < 0 && (errno != EINTR || terminated)))
-			return -1; /* the supervisor failed (it said why on stderr), or we were told to stop */
-	}
+	snprintf(path, sizeof path, "%s/%s", s->build_dir, s->how->observer);
+	snprintf(wait_s, sizeof wait_s, "%ld", timeout_s);
+	if (s->how->observer_flag != NULL)
+		args[i++] = (char *)s->how->observer_flag;
+	args[i++] = "-w";
+	args[i++] = wait_s;
+	args[i] = NULL;
+	if (tt_observer_fork(o, path, args, own_group, NULL) != 0 || tt_observer_release(o, workload) != 0)
+		return -1;
+	if (tt_read_line(o->report, line, sizeof line, time(NULL) + timeout_s) != 1 || strcmp(line, "attached") != 0)
+		return -1; /* it said why on stderr, or we were told to stop */
 	return 0;
-}
-
-/* What the supervisor's report ("attached", then "stops N ...") says it answered, or -1. */
-static long
-supervisor_stops(int report)
-{
-	char buf[512];
-	size_t len = 0;
-	ssize_t n;
-	const char *at;
-
-	while (len < sizeof buf - 1) {
-		n = read(report, buf + len, sizeof buf - 1 - len);
-		if (n == 0 || (n < 0 && errno != EINTR))
-			break;
-		if (n > 0)
-			len += (size_t)n;
-	}
-	buf[len] = '\0';
-	at = strstr(buf, "stops ");
-	return at != NULL ? atol(at + 6) : -1;
 }
 
 /* The sum of the counts each process of the workload appended, -1 if none did; the file is emptied. */
@@ -408,18 +253,16 @@ reported_counts(const char *count_file)
 
 /*
  * Between fork and the start of the clock: wait for the workload's stop and
- * take it over (seize it, or have the supervisor take its listener).
+ * take it over (seize it, or have the observer take its listener).
  */
 static int
-take_over(const struct setup *s, pid_t root, long timeout_s, pid_t *supervisor, int *report)
+take_over(const struct setup *s, pid_t root, long timeout_s, struct tt_observer *observer, struct tt_ptrace *tracer)
 {
 	int status;
 
-	if (s->m->supervised) {
-		if ((*supervisor = start_supervisor(s, root, timeout_s, report)) < 0 || supervisor_attached(*report) != 0) {
-			fprintf(stderr, "tt-macro: the seccomp supervisor did not take over the workload\n");
-			return -1;
-		}
+	if (s->how->observer != NULL && start_observer(s, root, timeout_s, observer) != 0) {
+		fprintf(stderr, "tt-macro: %s did not take over the workload\n", s->how->observer);
+		return -1;
 	}
 	while (waitpid(root, &status, WUNTRACED) != root)
 		if (errno != EINTR || terminated)
@@ -427,59 +270,69 @@ take_over(const struct setup *s, pid_t root, long timeout_s, pid_t *supervisor, 
 	if (!WIFSTOPPED(status))
 		return -1; /* it ended before its stop; it said why on stderr */
 #if defined(__linux__)
-	if (s->m->tracer != NO_TRACER && seize(s->m->tracer, root) != 0) {
+	if (s->how->tracer != TT_NO_TREE_TRACER && tt_ptrace_seize(tracer, root) != 0) {
 		fprintf(stderr, "tt-macro: cannot trace the workload: %s\n", strerror(errno));
 		return -1;
 	}
+#else
+	(void)tracer;
 #endif
 	return 0;
 }
 
 /*
  * The end of every run: the workload's process group killed, then any other
- * process it left (Linux: we are their subreaper), the supervisor told to
- * report (killed if it has not within 10 s), and everything reaped.
- * `supervisor` is -1 when there is none or it was reaped already.
+ * process it left (Linux: we are their subreaper), the observer told to
+ * report (killed if it has not within 10 s), and everything reaped. Returns
+ * what the observer counted, -1 when there is none or it did not say.
  */
-static void
-end_run(pid_t root, pid_t supervisor)
+static long
+end_run(pid_t root, struct tt_observer *observer)
 {
-	int status, supervisor_killed = 0;
+	char line[128];
+	unsigned long stops;
+	long counted = -1;
+	int status, r;
 	pid_t pid;
 
 	running = 0;
 	kill(-root, SIGKILL);
-	kill_children(supervisor);
-	if (supervisor > 0)
-		kill(supervisor, SIGTERM);
-	timed_out = 0;
-	alarm(10);
+	kill_children(observer->pid);
+	if (observer->report >= 0) {
+		r = tt_observer_report(observer, SIGTERM, line, sizeof line, time(NULL) + 10, &stops);
+		if (r == 1)
+			counted = (long)stops;
+		else if (observer->pid > 0)
+			kill(observer->pid, SIGKILL);
+	}
 	while ((pid = wait4(-1, &status, __WALL, NULL)) > 0 || errno == EINTR) {
-		if (pid == supervisor)
-			supervisor = -1;
-		if (timed_out && supervisor > 0 && !supervisor_killed) {
-			kill(supervisor, SIGKILL);
-			supervisor_killed = 1;
-		}
+		if (pid > 0 && pid == observer->pid)
+			observer->pid = 0;
 		if (pid > 0 && WIFSTOPPED(status))
 			kill(pid, SIGKILL);
-		kill_children(supervisor);
+		kill_children(observer->pid);
 	}
-	alarm(0);
+	tt_observer_close(observer);
+	return counted;
 }
 
 /* One run and its row: "unstarted" when the workload could not be set up (the reason is on stderr). */
 static void
 run_once(long run, const struct setup *s, long timeout_s, char **command)
 {
+	struct tt_observer observer = { 0, -1, -1 };
+	struct tt_ptrace tracer;
 	struct rusage ru;
 	double start, real = 0;
-	int status = 0, root_status = 0, root_done = 0, supervisor_done = 0, killed = 0, report = -1;
-	long stops = 0;
-	pid_t pid, root, supervisor = -1;
+	int status = 0, root_status = 0, root_done = 0, killed = 0;
+	long stops;
+	pid_t pid, root;
 
 	fflush(stdout);
 	memset(&ru, 0, sizeof ru);
+	memset(&tracer, 0, sizeof tracer);
+	tracer.seccomp_only = s->how->tracer == TT_TRACE_SECCOMP_EVENTS;
+	tracer.follow = 1;
 	root = fork();
 	if (root < 0) {
 		fprintf(stderr, "tt-macro: fork: %s\n", strerror(errno));
@@ -489,16 +342,14 @@ run_once(long run, const struct setup *s, long timeout_s, char **command)
 	if (root == 0)
 		exec_workload(s, command);
 	setpgid(root, root);
-	if (take_over(s, root, timeout_s, &supervisor, &report) != 0) {
-		end_run(root, supervisor);
-		if (report >= 0)
-			close(report);
+	running = root; /* a signal during the set-up ends it: the workload killed, the observer loses its target */
+	if (take_over(s, root, timeout_s, &observer, &tracer) != 0) {
+		end_run(root, &observer);
 		if (!terminated) /* an interrupted run has no row */
 			printf("%ld,0,0,0,unstarted\n", run);
 		return;
 	}
 	start = now();
-	running = root;
 	kill(root, SIGCONT);
 	timed_out = 0;
 	alarm((unsigned)timeout_s);
@@ -520,23 +371,21 @@ run_once(long run, const struct setup *s, long timeout_s, char **command)
 			root_status = status;
 			root_done = 1;
 			ru = r;
-		} else if (pid == supervisor && (WIFEXITED(status) || WIFSIGNALED(status))) {
-			supervisor_done = 1; /* early: the run ends with its calls failing, and the row says how */
+		} else if (pid == observer.pid && (WIFEXITED(status) || WIFSIGNALED(status))) {
+			observer.pid = 0; /* early: the run ends with its calls failing, and the row says how */
 		}
 #if defined(__linux__)
 		else if (WIFSTOPPED(status))
-			resume_tracee(s->m->tracer, pid, status, &stops);
+			tt_ptrace_continue(&tracer, pid, status, 0); /* a task that has gone needs nothing more */
 #endif
 	}
 	alarm(0);
 	killed |= timed_out; /* the alarm's handler may have killed it before the loop looked */
-	end_run(root, supervisor_done ? -1 : supervisor);
-	if (supervisor > 0) {
-		stops = supervisor_stops(report);
-		close(report);
-	} else if (s->m->preload != NULL) {
+	stops = end_run(root, &observer);
+	if (s->how->tracer != TT_NO_TREE_TRACER)
+		stops = (long)tracer.stops;
+	else if (s->how->preload != NULL)
 		stops = reported_counts(s->count_file);
-	}
 	if (terminated)
 		return; /* an interrupted run has no row */
 	printf("%ld,%.6f,%.6f,%.6f,", run, real, seconds(ru.ru_utime), seconds(ru.ru_stime));
@@ -547,40 +396,34 @@ run_once(long run, const struct setup *s, long timeout_s, char **command)
 		printf("signal %d\n", WTERMSIG(root_status));
 	else
 		printf("%d\n", WEXITSTATUS(root_status));
-	if (s->m->tracer != NO_TRACER || supervisor > 0 || s->m->preload != NULL)
+	if (s->how->tracer != TT_NO_TREE_TRACER || s->how->observer != NULL || s->how->preload != NULL)
 		printf("#stops %ld %ld\n", run, stops);
 	fflush(stdout);
 }
 
-static const struct mechanism *
+/* The mechanism called name that can run a whole program; else exits, naming those that can. */
+static const struct tt_mechanism *
 find_mechanism(const char *name)
 {
-	size_t i;
+	const struct tt_mechanism *m = tt_mechanism_named(name);
 
-	for (i = 0; i < sizeof mechanisms / sizeof mechanisms[0]; i++)
-		if (strcmp(mechanisms[i].name, name) == 0)
-			return &mechanisms[i];
+	if (m != NULL && m->selections != 0)
+		return m;
 	fprintf(stderr, "tt-macro: unknown mechanism \"%s\" (known:", name);
-	for (i = 0; i < sizeof mechanisms / sizeof mechanisms[0]; i++)
-		fprintf(stderr, " %s", mechanisms[i].name);
+	tt_mechanism_names(stderr, 1);
 	fprintf(stderr, ")\n");
 	exit(2);
 }
 
-/* Whether this build and OS can run the mechanism at all; the kernel may still refuse at run time. */
-static const char *
-unavailable(const struct mechanism *m)
+/* The selections of a mechanism, in words, for a message. */
+static void
+print_selections(FILE *out, unsigned int selections)
 {
-#if !defined(__linux__)
-	if (m->tracer != NO_TRACER)
-		return "the ptrace tree tracer needs Linux (PTRACE_SEIZE)";
-#endif
-#if !defined(TT_HAVE_SECCOMP)
-	if (m->filter)
-		return "seccomp filters need Linux on x86-64";
-#endif
-	(void)m;
-	return NULL;
+	int i, printed = 0;
+
+	for (i = 0; i < TT_NSELECTIONS; i++)
+		if (selections & TT_SELECTS(i))
+			fprintf(out, "%s%s", printed++ > 0 ? " or " : "", tt_selections[i].words);
 }
 
 int
@@ -592,6 +435,10 @@ main(int argc, char **argv)
 	int opt, fd = -1;
 	const char *name = NULL, *selection = "all", *why;
 
+	if (tt_list_mechanisms_asked(argc, argv)) {
+		tt_list_mechanisms(stdout);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
 	memset(&s, 0, sizeof s);
 	s.build_dir = tt_own_dir(argv[0]);
 	while ((opt = getopt(argc, argv, "m:c:b:n:T:p")) != -1) {
@@ -608,20 +455,21 @@ main(int argc, char **argv)
 	if (name == NULL || optind >= argc || runs < 1 || timeout_s < 1)
 		usage();
 	s.m = find_mechanism(name);
-	s.selection = strcmp(selection, "all") == 0 ? ALL : strcmp(selection, "socket") == 0 ? SOCKET : 0;
-	if (s.selection == 0)
+	s.how = &s.m->program;
+	if ((opt = tt_calls_named(tt_selections, TT_NSELECTIONS, selection)) < 0)
 		usage();
-	if ((s.m->selections & s.selection) == 0) {
-		fprintf(stderr, "tt-macro: %s cannot be told to intercept %s (it takes %s)\n", name,
-		    s.selection == ALL ? "every call" : "the socket calls only",
-		    s.m->selections == ALL ? "every call" : "the socket calls only");
+	s.selection = (enum tt_selection)opt;
+	if ((s.m->selections & TT_SELECTS(s.selection)) == 0) {
+		fprintf(stderr, "tt-macro: %s cannot be told to intercept %s (it takes ", name, tt_selections[s.selection].words);
+		print_selections(stderr, s.m->selections);
+		fprintf(stderr, ")\n");
 		return 2;
 	}
-	if ((why = unavailable(s.m)) != NULL) {
-		fprintf(stderr, "tt-macro: %s: %s\n", name, why);
+	if ((why = tt_mechanism_unavailable(s.m, s.how, s.build_dir)) != NULL) {
+		fprintf(stderr, "tt-macro: %s\n", why);
 		return 2;
 	}
-	if (s.m->preload != NULL) {
+	if (s.how->preload != NULL) {
 		strcpy(s.count_file, "/tmp/tt-macro-counts.XXXXXX");
 		if ((fd = mkstemp(s.count_file)) < 0) {
 			fprintf(stderr, "tt-macro: cannot create %s: %s\n", s.count_file, strerror(errno));
@@ -642,7 +490,7 @@ main(int argc, char **argv)
 	printf("run,real_s,user_s,sys_s,exit\n");
 	for (i = 1; i <= runs && !terminated; i++)
 		run_once(i, &s, timeout_s, argv + optind);
-	if (s.m->preload != NULL)
+	if (s.how->preload != NULL)
 		unlink(s.count_file);
 	if (terminated) {
 		fprintf(stderr, "tt-macro: interrupted\n");

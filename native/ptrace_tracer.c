@@ -1,7 +1,8 @@
 /*
  * tt-ptrace: the paper's Linux tracer. Attaches to a running process by PID
  * (PTRACE_SEIZE) and stops it at every system call entry and exit
- * (PTRACE_SYSCALL), until SIGUSR1, SIGTERM or SIGINT asks it to detach.
+ * (PTRACE_SYSCALL), until SIGUSR1, SIGTERM or SIGINT asks it to detach;
+ * the stops are handled by the ptrace loop tt-macro uses too (ptrace_loop.c).
  *
  *   tt-ptrace -p PID [-s] [-i]
  *
@@ -20,7 +21,7 @@
 #include <sys/ptrace.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include "inspect.h"
+#include "ptrace_loop.h"
 #endif
 #include <errno.h>
 #include <signal.h>
@@ -64,27 +65,11 @@ die(const char *what)
 	exit(1); /* PTRACE_O_EXITKILL ends the tracee */
 }
 
-/* The inspect handler: the call as the kernel reports it, at entry or at a seccomp stop. */
-static void
-inspect_stop(struct tt_inspection *seen)
-{
-	struct __ptrace_syscall_info info; /* glibc 2.31+ */
-
-	if (ptrace(PTRACE_GET_SYSCALL_INFO, tracee, sizeof info, &info) <= 0)
-		die("PTRACE_GET_SYSCALL_INFO");
-	if (info.op == PTRACE_SYSCALL_INFO_ENTRY)
-		tt_inspect_call(tracee, (long)info.entry.nr, info.entry.args, seen);
-	else if (info.op == PTRACE_SYSCALL_INFO_SECCOMP)
-		tt_inspect_call(tracee, (long)info.seccomp.nr, info.seccomp.args, seen);
-}
-
 int
 main(int argc, char **argv)
 {
-	static struct tt_inspection seen;
-	unsigned long stops = 0;
-	long options = PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL;
-	int status, opt, announced = 0, seccomp_only = 0, inspect = 0, resume;
+	static struct tt_ptrace t;
+	int status, opt, announced = 0;
 	char *end;
 
 	while ((opt = getopt(argc, argv, "p:si")) != -1) {
@@ -94,20 +79,17 @@ main(int argc, char **argv)
 			if (*end != '\0' || tracee <= 0)
 				goto usage;
 			break;
-		case 's': seccomp_only = 1; break;
-		case 'i': inspect = 1; break;
+		case 's': t.seccomp_only = 1; break;
+		case 'i': t.inspect = 1; break;
 		default: goto usage;
 		}
 	}
 	if (tracee <= 0)
 		goto usage;
-	if (seccomp_only)
-		options |= PTRACE_O_TRACESECCOMP;
-	resume = seccomp_only ? PTRACE_CONT : PTRACE_SYSCALL;
 
 	tt_on_detach_request(request_detach);
 
-	if (ptrace(PTRACE_SEIZE, tracee, 0, options) != 0) {
+	if (tt_ptrace_seize(&t, tracee) != 0) {
 		fprintf(stderr, "tt-ptrace: cannot attach to pid %ld: %s%s\n", (long)tracee, strerror(errno),
 		    errno == EPERM ? " (ptrace not permitted: see /proc/sys/kernel/yama/ptrace_scope and CAP_SYS_PTRACE)" : "");
 		return 1;
@@ -117,7 +99,7 @@ main(int argc, char **argv)
 		die("PTRACE_INTERRUPT");
 
 	for (;;) {
-		int sig = 0, event;
+		int detach;
 
 		if (waitpid(tracee, &status, __WALL) < 0) {
 			if (errno == EINTR)
@@ -132,24 +114,13 @@ main(int argc, char **argv)
 		}
 		if (!WIFSTOPPED(status))
 			continue;
-		event = status >> 16;
-		if (WSTOPSIG(status) == (SIGTRAP | 0x80) || (WSTOPSIG(status) == SIGTRAP && event == PTRACE_EVENT_SECCOMP)) {
-			stops++;
-			if (inspect)
-				inspect_stop(&seen);
-		} else if (event == 0) {
-			sig = WSTOPSIG(status); /* signal-delivery stop: pass the signal on */
-		}
-		/* else: PTRACE_EVENT_STOP (our interrupt or a group stop): nothing to deliver */
-
-		if (detach_requested) {
-			if (ptrace(PTRACE_DETACH, tracee, 0, sig) != 0)
-				die("PTRACE_DETACH");
-			printf("stops %lu paths %lu last=%s\n", stops, seen.paths, seen.last);
+		detach = detach_requested; /* once: the handler may set it between the two uses below */
+		if (tt_ptrace_continue(&t, tracee, status, detach) != 0)
+			die(t.failed);
+		if (detach) {
+			printf("stops %lu paths %lu last=%s\n", t.stops, t.seen.paths, t.seen.last);
 			return fflush(stdout) == 0 ? 0 : 1;
 		}
-		if (ptrace(resume, tracee, 0, sig) != 0)
-			die(seccomp_only ? "PTRACE_CONT" : "PTRACE_SYSCALL");
 		if (!announced) {
 			/* The first stop is our interrupt's: tracing is active from here on. */
 			printf("attached\n");

@@ -7,10 +7,11 @@
  *   tt-syscall -c CALL -f valid|invalid -d SCRATCH [-n ROUNDS] [-w WARMUP]
  *              [-s READY_FD -g GO_FD] [-t TRACER_PID] [-m MECHANISM] [-i] [-F CALL]
  *
- * MECHANISM names what the benchmark sets up on itself before measuring:
- * seccomp-allow, seccomp-errno, seccomp-trace, seccomp-notify (a filter for
- * the measured call's system calls) or sud (Syscall User Dispatch; -i makes
- * its handler inspect paths). -F makes a seccomp filter select another call's
+ * MECHANISM names what the benchmark sets up on itself before measuring, as
+ * a mechanism's module calls it (bench.self in mech_*.c): seccomp-allow,
+ * seccomp-errno, seccomp-trace, seccomp-notify (its filter on the measured
+ * call's system calls, calls.c) or sud (Syscall User Dispatch; -i makes its
+ * handler inspect paths). -F makes a seccomp filter select another call's
  * system calls than the measured one, to time a call the filter lets by.
  * Tracers in other processes need nothing here.
  *
@@ -35,18 +36,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "timing.h"
+#include "calls.h"
+#include "mechanism.h"
 #include "rows.h"
 #include "seccomp_filter.h"
 #include "sud.h"
-
-enum call { OPEN, WRITE, CLOSE, OPEN_WRITE_CLOSE, GETPPID, READ, STAT, FSTAT, NCALLS };
-static const char *const call_names[NCALLS] = {
-	"open", "write", "close", "open-write-close", "getppid", "read", "stat", "fstat",
-};
+#include "timing.h"
 
 struct bench {
-	enum call call;
+	enum tt_call call;
 	int valid;
 	char path[PATH_MAX];    /* file opened or examined by the valid cases */
 	char missing[PATH_MAX]; /* path in a directory that does not exist */
@@ -98,7 +96,7 @@ time_round(const struct bench *b, int errs[3])
 	int fd;
 
 	switch (b->call) {
-	case OPEN:
+	case TT_OPEN:
 		t0 = tt_start();
 		fd = open(b->valid ? b->path : b->missing, O_WRONLY | O_CREAT, 0600);
 		t1 = tt_stop();
@@ -106,13 +104,13 @@ time_round(const struct bench *b, int errs[3])
 		if (fd >= 0)
 			close(fd);
 		break;
-	case WRITE:
+	case TT_WRITE:
 		t0 = tt_start();
 		r = write(b->fd, payload, sizeof payload);
 		t1 = tt_stop();
 		errs[0] = err_of(r);
 		break;
-	case CLOSE:
+	case TT_CLOSE:
 		fd = b->valid ? open(b->path, O_WRONLY | O_CREAT, 0600) : -1;
 		if (b->valid && fd < 0) {
 			errs[0] = errno; /* the round is recorded as failed, not timed */
@@ -123,7 +121,7 @@ time_round(const struct bench *b, int errs[3])
 		t1 = tt_stop();
 		errs[0] = err_of(r);
 		break;
-	case OPEN_WRITE_CLOSE:
+	case TT_OPEN_WRITE_CLOSE:
 		t0 = tt_start();
 		fd = open(b->valid ? b->path : b->missing, O_WRONLY | O_CREAT, 0600);
 		errs[0] = err_of(fd);
@@ -133,26 +131,26 @@ time_round(const struct bench *b, int errs[3])
 		errs[2] = err_of(r);
 		t1 = tt_stop();
 		break;
-	case GETPPID:
+	case TT_GETPPID:
 		errno = 0; /* getppid() "cannot fail": libc may hand back a refused call's -errno without setting errno */
 		t0 = tt_start();
 		r = getppid();
 		t1 = tt_stop();
 		errs[0] = r >= 0 ? 0 : errno ? errno : (int)-r;
 		break;
-	case READ:
+	case TT_READ:
 		t0 = tt_start();
 		r = read(b->fd, &byte, 1);
 		t1 = tt_stop();
 		errs[0] = err_of(r);
 		break;
-	case STAT:
+	case TT_STAT:
 		t0 = tt_start();
 		r = stat(b->valid ? b->path : b->missing, &st);
 		t1 = tt_stop();
 		errs[0] = err_of(r);
 		break;
-	case FSTAT:
+	case TT_FSTAT:
 	default:
 		t0 = tt_start();
 		r = fstat(b->fd, &st);
@@ -186,7 +184,7 @@ prepare(struct bench *b, const char *dir)
 	snprintf(b->path, sizeof b->path, "%s/tt-syscall-%ld.dat", dir, (long)getpid());
 	snprintf(b->missing, sizeof b->missing, "%s/no-such-dir-%ld/file", dir, (long)getpid());
 	b->fd = -1;
-	if (!b->valid && b->call == FSTAT) {
+	if (!b->valid && b->call == TT_FSTAT) {
 		/* libc answers fstat(-1) itself; a closed descriptor makes the kernel say EBADF. */
 		if ((fd = open("/dev/null", O_RDONLY)) >= 0 && close(fd) == 0) {
 			b->fd = fd;
@@ -196,84 +194,55 @@ prepare(struct bench *b, const char *dir)
 	if (!b->valid)
 		return 0;
 	switch (b->call) {
-	case WRITE:
-	case FSTAT:
-	case STAT:
+	case TT_WRITE:
+	case TT_FSTAT:
+	case TT_STAT:
 		fd = open(b->path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fd < 0)
 			break;
-		if (b->call == STAT)
+		if (b->call == TT_STAT)
 			close(fd);
 		else
 			b->fd = fd;
 		return 0;
-	case READ:
+	case TT_READ:
 		if ((b->fd = open("/dev/zero", O_RDONLY)) >= 0)
 			return 0;
 		break;
 	default:
 		return 0;
 	}
-	fprintf(stderr, "tt-syscall: cannot open the %s call's file: %s\n", call_names[b->call], strerror(errno));
+	fprintf(stderr, "tt-syscall: cannot open the %s call's file: %s\n", tt_calls[b->call].name, strerror(errno));
 	return -1;
 }
 
-#if defined(TT_HAVE_SECCOMP)
-/* The measured call's system calls for the filter; descriptor-taking ones first. */
-static int
-filtered_syscalls(enum call call, long s[4], int *fd_syscalls)
-{
-	static const struct { long s[4]; int n, fd; } table[NCALLS] = {
-		[OPEN] = { { SYS_openat, SYS_open }, 2, 0 },
-		[WRITE] = { { SYS_write }, 1, 1 },
-		[CLOSE] = { { SYS_close }, 1, 1 },
-		[OPEN_WRITE_CLOSE] = { { SYS_write, SYS_close, SYS_openat, SYS_open }, 4, 2 },
-		[GETPPID] = { { SYS_getppid }, 1, 0 },
-		[READ] = { { SYS_read }, 1, 1 },
-		[STAT] = { { SYS_newfstatat, SYS_stat }, 2, 1 },
-		[FSTAT] = { { SYS_newfstatat, SYS_fstat }, 2, 2 },
-	};
-	memcpy(s, table[call].s, sizeof table[call].s);
-	*fd_syscalls = table[call].fd;
-	return table[call].n;
-}
-#endif
-
 /*
- * Set up an in-process mechanism. Returns the seccomp listener descriptor
- * (seccomp-notify), 0 otherwise; exits with a message when the kernel refuses.
+ * Set up what the mechanism installed as `self` puts in the benchmark: its
+ * filter on the system calls of the call `filtered`, or syscall user
+ * dispatch. Returns the seccomp listener descriptor (seccomp-notify), 0
+ * otherwise; exits with a message when the kernel refuses.
  */
 static int
-install_mechanism(const char *mechanism, int inspect, enum call filtered, int ready_fd, int go_fd)
+install_mechanism(const char *self, int inspect, enum tt_call filtered, int ready_fd, int go_fd)
 {
-	if (mechanism == NULL)
+	const struct tt_mechanism *m;
+
+	if (self == NULL)
 		return 0;
+	m = tt_mechanism_installed_as(self);
 #if defined(TT_HAVE_SECCOMP)
-	{
-		static const struct { const char *name; unsigned int action; } actions[] = {
-			{ "seccomp-allow", SECCOMP_RET_ALLOW },
-			{ "seccomp-errno", SECCOMP_RET_ERRNO | TT_FILTER_ERRNO },
-			{ "seccomp-trace", SECCOMP_RET_TRACE },
-			{ "seccomp-notify", SECCOMP_RET_USER_NOTIF },
-		};
-		size_t i;
-		for (i = 0; i < sizeof actions / sizeof actions[0]; i++) {
-			if (strcmp(mechanism, actions[i].name) == 0) {
-				long s[4];
-				int fd_syscalls, n = filtered_syscalls(filtered, s, &fd_syscalls);
-				int protect[4] = { 1, 2, ready_fd < 0 ? 1 : ready_fd, go_fd < 0 ? 1 : go_fd };
-				int r = tt_install_filter(actions[i].action, s, n, fd_syscalls, protect);
-				if (r < 0) {
-					fprintf(stderr, "tt-syscall: cannot install the %s filter: %s\n", mechanism, strerror(errno));
-					exit(1);
-				}
-				return r;
-			}
+	if (m != NULL && m->filter) {
+		int protect[4] = { 1, 2, ready_fd < 0 ? 1 : ready_fd, go_fd < 0 ? 1 : go_fd };
+		int r = tt_filter_calls(m->action, &tt_calls[filtered], protect);
+		if (r < 0) {
+			fprintf(stderr, "tt-syscall: cannot install the %s filter: %s\n", self, strerror(errno));
+			exit(1);
 		}
+		return r;
 	}
 #endif
 #if defined(TT_HAVE_SUD)
-	if (strcmp(mechanism, "sud") == 0) {
+	if (m != NULL && m->dispatch) {
 		if (tt_sud_install(inspect) != 0) {
 			fprintf(stderr, "tt-syscall: cannot turn on syscall user dispatch: %s\n", strerror(errno));
 			exit(1);
@@ -281,8 +250,8 @@ install_mechanism(const char *mechanism, int inspect, enum call filtered, int re
 		return 0;
 	}
 #endif
-	(void)inspect, (void)filtered, (void)ready_fd, (void)go_fd;
-	fprintf(stderr, "tt-syscall: mechanism %s is not available in this build\n", mechanism);
+	(void)m, (void)inspect, (void)filtered, (void)ready_fd, (void)go_fd;
+	fprintf(stderr, "tt-syscall: mechanism %s is not available in this build\n", self);
 	exit(2);
 }
 
@@ -332,11 +301,10 @@ main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "c:f:d:n:w:s:g:t:m:iF:")) != -1) {
 		switch (opt) {
 		case 'c':
-			for (i = 0; i < NCALLS; i++)
-				if (strcmp(optarg, call_names[i]) == 0)
-					b.call = (enum call)i, have_call = 1;
-			if (!have_call)
+			if ((i = tt_calls_named(tt_calls, TT_NCALLS, optarg)) < 0)
 				usage();
+			b.call = (enum tt_call)i;
+			have_call = 1;
 			break;
 		case 'f':
 			if (strcmp(optarg, "valid") != 0 && strcmp(optarg, "invalid") != 0)
@@ -353,10 +321,7 @@ main(int argc, char **argv)
 		case 'm': mechanism = optarg; break;
 		case 'i': inspect = 1; break;
 		case 'F':
-			for (i = 0; i < NCALLS; i++)
-				if (strcmp(optarg, call_names[i]) == 0)
-					filtered = i;
-			if (filtered < 0)
+			if ((filtered = tt_calls_named(tt_calls, TT_NCALLS, optarg)) < 0)
 				usage();
 			break;
 		default: usage();
@@ -383,7 +348,7 @@ main(int argc, char **argv)
 	(void)tracer;
 #endif
 	overhead = tt_timer_overhead();
-	listener = install_mechanism(mechanism, inspect, filtered >= 0 ? (enum call)filtered : b.call, ready_fd, go_fd);
+	listener = install_mechanism(mechanism, inspect, filtered >= 0 ? (enum tt_call)filtered : b.call, ready_fd, go_fd);
 
 	say_and_wait(ready_fd, go_fd, "ready\n");
 	/* The supervisor holds its own copy now; ours would keep notifications waiting after it leaves. */
@@ -410,7 +375,7 @@ main(int argc, char **argv)
 		printf("# intercepted=%lu paths=%lu\n", calls1 - calls0, paths1 - paths0);
 	for (i = 0; i < rounds; i++) {
 		printf("%d,%llu,%s", i + 1, (unsigned long long)cycles[i], tt_errno_name(errs[i][0]));
-		if (b.call == OPEN_WRITE_CLOSE)
+		if (b.call == TT_OPEN_WRITE_CLOSE)
 			printf(";%s;%s", tt_errno_name(errs[i][1]), tt_errno_name(errs[i][2]));
 		putchar('\n');
 	}

@@ -11,10 +11,16 @@
  * -k, or when run as tt-systrace-permit, everything is PERMIT: the kernel's
  * fast path alone, which costs the traced process no context switch.
  *
- * Prints "attached" once the policy is in force and "stops N" (ASK messages
- * answered) after detaching. If this tracer dies, closing its systrace
- * descriptor makes the kernel kill the tracee rather than leave it waiting.
+ * Prints "attached" once the policy is in force and, after detaching every
+ * process it traces (the tracee and the children it forked meanwhile),
+ * "stops N unanswered M": N ASK messages under our policy, M answers the
+ * kernel refused (the asking process had gone, say), which, as in
+ * systrace(1), are logged and passed over. If this tracer dies, closing its
+ * systrace descriptor makes the kernel kill the tracees rather than leave
+ * them waiting.
  */
+/* <dev/systrace.h> uses MAXPATHLEN without including its header: first, as systrace(1) does. */
+#include <sys/param.h>
 #include <sys/types.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -38,6 +44,10 @@
 static pid_t tracee;
 static volatile sig_atomic_t detach_requested;
 
+/* Every process under our descriptor: the tracee, then the children it forks, which systrace follows. */
+static pid_t *traced;
+static size_t ntraced, traced_room;
+
 static void
 request_detach(int sig)
 {
@@ -49,7 +59,7 @@ static void
 die(const char *what)
 {
 	fprintf(stderr, "tt-systrace: %s (pid %ld): %s\n", what, (long)tracee, strerror(errno));
-	exit(1); /* closing the descriptor ends the tracee */
+	exit(1); /* closing the descriptor ends the tracees */
 }
 
 static int
@@ -58,8 +68,12 @@ measured_call(int code)
 	return code == SYS_open || code == SYS_write || code == SYS_close;
 }
 
-/* A new policy: ASK for the measured calls unless kernel_only, PERMIT for the rest; then give it to the tracee. */
-static void
+/*
+ * A new policy: ASK for the measured calls unless kernel_only, PERMIT for
+ * the rest; given to the tracee. Returns its number, which the kernel puts
+ * in each message made under it.
+ */
+static int
 install_policy(int fd, int kernel_only)
 {
 	struct systrace_policy p;
@@ -90,10 +104,56 @@ install_policy(int fd, int kernel_only)
 	p.strp_pid = tracee;
 	if (ioctl(fd, STRIOCPOLICY, &p) == -1)
 		die("STRIOCPOLICY/ASSIGN");
+	return num;
 }
 
-/* Let the call (or whatever else the kernel waits on) go ahead. */
 static void
+add_traced(pid_t pid)
+{
+	pid_t *grown;
+
+	if (ntraced == traced_room) {
+		traced_room = traced_room > 0 ? 2 * traced_room : 8;
+		if ((grown = realloc(traced, traced_room * sizeof *traced)) == NULL)
+			die("out of memory for the traced processes");
+		traced = grown;
+	}
+	traced[ntraced++] = pid;
+}
+
+static void
+remove_traced(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < ntraced; i++)
+		if (traced[i] == pid) {
+			traced[i] = traced[--ntraced];
+			return;
+		}
+}
+
+/* Let every traced process go (one waiting for an answer too); 0 unless the kernel refused one still there. */
+static int
+detach_all(int fd)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < ntraced; i++)
+		if (ioctl(fd, STRIOCDETACH, &traced[i]) == -1 && errno != ESRCH) {
+			fprintf(stderr, "tt-systrace: STRIOCDETACH (pid %ld): %s\n", (long)traced[i], strerror(errno));
+			r = -1;
+		}
+	return r;
+}
+
+/*
+ * Let the call (or whatever else the kernel waits on) go ahead. A refused
+ * answer, typically for a process that has just gone, is logged and passed
+ * over, as systrace(1) does: the others still wait for theirs.
+ */
+static int
 permit(int fd, const struct str_message *msg)
 {
 	struct systrace_answer a;
@@ -102,18 +162,22 @@ permit(int fd, const struct str_message *msg)
 	a.stra_pid = msg->msg_pid;
 	a.stra_seqnr = msg->msg_seqnr;
 	a.stra_policy = SYSTR_POLICY_PERMIT;
-	if (ioctl(fd, STRIOCANSWER, &a) == -1)
-		die("STRIOCANSWER");
+	if (ioctl(fd, STRIOCANSWER, &a) == -1) {
+		fprintf(stderr, "tt-systrace: STRIOCANSWER (pid %ld, message type %d): %s\n", (long)msg->msg_pid,
+		    msg->msg_type, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct str_message msg;
-	unsigned long stops = 0;
+	unsigned long stops = 0, unanswered = 0;
 	const char *self = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	int kernel_only = strcmp(self, "tt-systrace-permit") == 0;
-	int dev, fd, opt;
+	int dev, fd, opt, policy;
 	char *end;
 
 	while ((opt = getopt(argc, argv, "kp:")) != -1) {
@@ -144,7 +208,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "tt-systrace: cannot attach to pid %ld: %s\n", (long)tracee, strerror(errno));
 		return 1;
 	}
-	install_policy(fd, kernel_only);
+	add_traced(tracee);
+	policy = install_policy(fd, kernel_only);
 	printf("attached\n");
 	fflush(stdout);
 
@@ -154,10 +219,9 @@ main(int argc, char **argv)
 		int r;
 
 		if (detach_requested) {
-			/* A tracee waiting for an answer is let go by the detach itself. */
-			if (ioctl(fd, STRIOCDETACH, &tracee) == -1)
-				die("STRIOCDETACH");
-			printf("stops %lu\n", stops);
+			if (detach_all(fd) != 0)
+				return 1;
+			printf("stops %lu unanswered %lu\n", stops, unanswered);
 			return fflush(stdout) == 0 ? 0 : 1;
 		}
 		r = poll(&p, 1, 100);
@@ -183,22 +247,29 @@ main(int argc, char **argv)
 		switch (msg.msg_type) {
 		case SYSTR_MSG_CHILD:
 			/* A fork or an exit: nothing waits for an answer. */
-			if (msg.msg_pid == tracee && msg.msg_data.msg_child.new_pid == -1) {
+			if (msg.msg_data.msg_child.new_pid != -1) {
+				add_traced(msg.msg_data.msg_child.new_pid);
+				break;
+			}
+			if (msg.msg_pid == tracee) {
 				fprintf(stderr, "tt-systrace: tracee %ld ended while traced\n", (long)tracee);
 				return 1;
 			}
+			remove_traced(msg.msg_pid);
 			break;
 #ifdef SYSTR_MSG_POLICYFREE
 		case SYSTR_MSG_POLICYFREE:
 			break;
 #endif
 		case SYSTR_MSG_ASK:
-			stops++;
-			permit(fd, &msg);
+			/* Calls made before our policy was in force carry none (-1): they are not the measured stops. */
+			if (!kernel_only && msg.msg_policy == policy)
+				stops++;
+			unanswered += permit(fd, &msg) != 0;
 			break;
 		default:
 			/* Result, emulation, uid/gid or execve reports: the tracee sleeps until answered. */
-			permit(fd, &msg);
+			unanswered += permit(fd, &msg) != 0;
 			break;
 		}
 	}

@@ -1,7 +1,11 @@
 /*
- * The driver's side of every tracer process (see driver.c): the tracer prints
+ * The protocol of every observer, a program started with -p PID beside the
+ * process it intercepts (observer.h starts and stops them): it prints
  * "attached" once interception is active, and SIGUSR1 (or SIGTERM, SIGINT)
- * asks it to let go of the tracee and report what it saw.
+ * asks it to let go of the tracee and report what it saw: "stops N ..." or,
+ * when it counts nothing, "detached". An observer of a whole program
+ * (tt-macro) is started with the program's first process and given
+ * -w SECONDS: how long to wait for what it intercepts to be set up.
  */
 #ifndef TT_TRACER_H
 #define TT_TRACER_H

@@ -4,6 +4,7 @@
  * invariant_tsc=0|1".
  */
 #define _POSIX_C_SOURCE 200809L
+#include <sys/time.h> /* clock_gettime and CLOCK_MONOTONIC on OpenBSD 4.x */
 #include <stdio.h>
 #include <time.h>
 
