@@ -2,8 +2,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { CALL_SELECTIONS, MACRO_MECHANISMS } from "../scripts/macro/macroSpec.ts";
-import { MECHANISM_NAMES, MECHANISMS } from "../scripts/spec/vocabulary.ts";
+import { CALL_SELECTIONS } from "../scripts/kinds/macro/macroSpec.ts";
+import { MACRO_MECHANISMS, MECHANISM_NAMES, MECHANISMS } from "../scripts/model/vocabulary.ts";
 import { BUILD_DIR, buildNative, removeDir, tempDir } from "./support/native.ts";
 
 // The C registry (native/mechanisms.c) and the TypeScript vocabulary must

@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { cellId } from "../scripts/model/cell.ts";
 import { type MicroManifest } from "../scripts/model/manifest.ts";
+import { blockOrder } from "../scripts/plan/blockOrder.ts";
 import { readRawCsv } from "../scripts/results/rawCsv.ts";
+import { readTrialsCsv } from "../scripts/results/trialsCsv.ts";
 import { startTracetax, tracetax } from "./support/cli.ts";
 import { ended, removeDir, tempDir } from "./support/native.ts";
 
@@ -13,7 +15,8 @@ const dir = tempDir("resume");
 after(() => removeDir(dir));
 
 const ROUNDS = 1500;
-const TRIALS = 2;
+const TRIALS = 3;
+const CELLS = 12;
 const spec = join(dir, "slow.yaml");
 writeFileSync(
   spec,
@@ -33,7 +36,7 @@ function processesOf(runId: string): string[] {
   });
 }
 
-/** Start a run, wait until some of its cells are done, then send it a signal. */
+/** Start a run, wait until it is in the middle of its second block, then send it a signal. */
 async function interruptedRun(results: string, signal: NodeJS.Signals): Promise<{ runDir: string; exit: number | NodeJS.Signals }> {
   const run = startTracetax(["run", spec, "--results", results, "--report-root", join(dir, "reports"), "--quiet"]);
   let runDir = "";
@@ -41,8 +44,7 @@ async function interruptedRun(results: string, signal: NodeJS.Signals): Promise<
     const runs = existsSync(results) ? readdirSync(results).filter((d) => d !== "reference") : [];
     if (runs.length === 1) {
       runDir = join(results, runs[0]);
-      const done = existsSync(join(runDir, "manifest.json")) ? manifestOf(runDir).cells.filter((c) => c.status === "done").length : 0;
-      if (done >= 3) break;
+      if (readTrialsCsv(runDir).length >= CELLS + 2) break;
     }
     await sleep(50);
   }
@@ -55,18 +57,27 @@ async function interruptedRun(results: string, signal: NodeJS.Signals): Promise<
   return { runDir, exit };
 }
 
-/** Every cell done, each with exactly its trials × rounds rows, each round once. */
-function assertEveryCellOnce(runDir: string): void {
+/** Every cell done, every (cell, trial) once in trials.csv with its rounds once each in raw.csv. */
+function assertEveryTrialOnce(runDir: string): void {
   const manifest = manifestOf(runDir);
   assert.equal(manifest.state, "complete");
   const raw = readRawCsv(join(runDir, "raw.csv"));
+  const trials = readTrialsCsv(runDir);
   for (const cell of manifest.cells) {
     assert.equal(cell.status, "done", `${cell.id}: ${cell.reason}`);
+    assert.deepEqual(trials.filter((t) => cellId(t) === cell.id).map((t) => t.trial).sort(), [1, 2, 3], `${cell.id}: each trial once`);
     const rows = raw.filter((r) => cellId(r) === cell.id);
     assert.equal(rows.length, TRIALS * ROUNDS, cell.id);
     assert.equal(new Set(rows.map((r) => `${r.trial}/${r.round}`)).size, TRIALS * ROUNDS, `${cell.id}: a round twice`);
   }
-  assert.equal(raw.length, manifest.cells.length * TRIALS * ROUNDS);
+  assert.equal(raw.length, CELLS * TRIALS * ROUNDS);
+  assert.equal(tracetax(["verify", runDir]).status, 0);
+}
+
+/** The cycles of each trial finished before, to check that resuming leaves them as they were. */
+function trialCycles(runDir: string, finished: string[]): string[] {
+  const raw = readRawCsv(join(runDir, "raw.csv"));
+  return finished.map((unit) => raw.filter((r) => `${cellId(r)}#${r.trial}` === unit).map((r) => r.cycles).join(","));
 }
 
 function resume(runDir: string) {
@@ -75,34 +86,35 @@ function resume(runDir: string) {
   assert.equal(r.stdout.split("\n")[0], `results: ${runDir}`);
 }
 
-test("Ctrl-C stops cleanly and says where; --resume measures only the missing cells", async () => {
+test("Ctrl-C mid-block stops cleanly and says where; --resume measures only the missing trials, in their places", async () => {
   const { runDir, exit } = await interruptedRun(join(dir, "sigint"), "SIGINT");
   assert.equal(exit, 1);
   const stopped = manifestOf(runDir);
   assert.equal(stopped.state, "incomplete");
-  assert.match(stopped.stoppedBecause!, /stopped on request/);
-  const doneBefore = stopped.cells.filter((c) => c.status === "done").map((c) => c.id);
-  assert.ok(doneBefore.length >= 3 && doneBefore.length < stopped.cells.length);
-  const rowsBefore = readRawCsv(join(runDir, "raw.csv"));
-  assert.equal(rowsBefore.length, doneBefore.length * TRIALS * ROUNDS, "the interrupted cell left no rows");
+  assert.match(stopped.stoppedBecause!, /stopped on request during local\//);
+  assert.ok(stopped.cells.every((c) => c.status === "pending"), "no cell has all its trials yet");
+  const finished = readTrialsCsv(runDir).map((t) => `${cellId(t)}#${t.trial}`);
+  assert.ok(finished.length > CELLS && finished.length < CELLS * TRIALS, `${finished.length} trials finished`);
+  assert.equal(readRawCsv(join(runDir, "raw.csv")).length, finished.length * ROUNDS, "the interrupted trial left no rows");
+  const before = trialCycles(runDir, finished);
 
   resume(runDir);
-  assertEveryCellOnce(runDir);
-  const after = manifestOf(runDir);
-  assert.equal(after.resumedAt?.length, 1);
-  const rowsAfter = readRawCsv(join(runDir, "raw.csv"));
-  for (const id of doneBefore) {
-    const cycles = (rows: typeof rowsAfter) => rows.filter((r) => cellId(r) === id).map((r) => r.cycles).join(",");
-    assert.equal(cycles(rowsAfter), cycles(rowsBefore), `${id} was not measured again`);
-  }
+  assertEveryTrialOnce(runDir);
+  assert.equal(manifestOf(runDir).resumedAt?.length, 1);
+  assert.deepEqual(trialCycles(runDir, finished), before, "trials finished before were not measured again");
+  // Block 2 went on in the order the run's seed gives it: the trials measured after the restart took the places the stop left.
+  const manifest = manifestOf(runDir);
+  const block2 = readTrialsCsv(runDir).filter((t) => t.block === 2).sort((a, b) => a.position - b.position);
+  assert.deepEqual(block2.map((t) => cellId(t)), blockOrder(manifest.cells, manifest.settings.orderSeed!, "local", 2).map((c) => c.id));
+  assert.deepEqual(block2.map((t) => t.position), Array.from({ length: CELLS }, (_, i) => i + 1));
 });
 
-test("a run killed outright is resumed the same way", async () => {
+test("a run killed outright mid-block is resumed the same way", async () => {
   const { runDir, exit } = await interruptedRun(join(dir, "sigkill"), "SIGKILL");
   assert.equal(exit, "SIGKILL");
   assert.equal(manifestOf(runDir).state, "running", "a killed run could not say it stopped");
   resume(runDir);
-  assertEveryCellOnce(runDir);
+  assertEveryTrialOnce(runDir);
 });
 
 test("resume refuses a different spec, changed settings and a finished run, writing nothing", async () => {

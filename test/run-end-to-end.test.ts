@@ -40,7 +40,8 @@ test("the manifest records the spec, the host's facts and every cell's status", 
   assert.equal(m.state, "complete");
   assert.equal(m.spec.text, readFileSync("experiments/zinke2009.yaml", "utf8"));
   assert.match(m.spec.sha256, /^[0-9a-f]{64}$/);
-  assert.deepEqual(m.settings, { rounds: ROUNDS, warmup: 5, trials: TRIALS, timeoutSeconds: 60, analysis: { bootstrapResamples: 2000, seed: 1 } });
+  assert.deepEqual(m.settings, { rounds: ROUNDS, warmup: 5, trials: TRIALS, timeoutSeconds: 60, analysis: { bootstrapResamples: 2000, seed: 1 }, orderSeed: m.settings.orderSeed });
+  assert.ok(Number.isInteger(m.settings.orderSeed), "the order seed is recorded");
   const facts = m.hosts.local;
   assert.equal(facts.os, "Linux");
   assert.ok(facts.kernel.length > 0 && facts.cpuModel !== "unknown" && facts.cores >= 1);
