@@ -10,11 +10,13 @@ import type { Manifest } from "../scripts/results/manifest.ts";
 import { MECHANISM_NAMES } from "../scripts/spec/vocabulary.ts";
 import { tracetax } from "./support/cli.ts";
 import { attachTracer, BUILD_DIR, buildNative, ended, killAll, processState, removeDir, startBenchmark, tempDir, tracerPid, waitForLine } from "./support/native.ts";
+import { requireTool } from "./support/requireTool.ts";
 
 let scratch: string;
 const started: ChildProcess[] = [];
 
 before(() => {
+  requireTool("strace", "apt-get install strace"); // a mechanism measured here
   buildNative();
   scratch = tempDir("mechanisms");
 });
