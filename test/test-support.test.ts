@@ -5,10 +5,10 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
-import { acquireLock, lockPath } from "./support/machineLock.ts";
+import { acquireLock, lockPath, MACHINE, withMachineLock } from "./support/machineLock.ts";
 import { ended, killAll, waitForLine } from "./support/native.ts";
 import { requireTool } from "./support/requireTool.ts";
-import { killPids, processesMentioning } from "./support/sshd.ts";
+import { descendants, killPids, processesMentioning } from "./support/sshd.ts";
 
 // A lock of this test's own, so that it never waits for (or blocks) the
 // machine-wide lock that other tests hold.
@@ -106,4 +106,19 @@ test("waiting too long for the lock fails, naming the holder", async () => {
   });
   first.kill("SIGKILL");
   await ended(first);
+});
+
+test("withMachineLock holds the machine-wide lock for its body and lets go of it when the body throws", async () => {
+  const machine = lockPath(MACHINE);
+  const ourHolders = () => processesMentioning(machine).filter((pid) => descendants(process.pid).includes(pid));
+  await assert.rejects(
+    withMachineLock("the lock's own test", () => {
+      assert.match(readFileSync(machine, "utf8"), new RegExp(`^pid ${process.pid}: the lock's own test$`, "m"));
+      assert.equal(spawnSync("flock", ["-n", machine, "true"]).status, 1, "nobody else can take it meanwhile");
+      assert.equal(ourHolders().length, 1);
+      throw new Error("the body failed");
+    }),
+    /^Error: the body failed$/,
+  );
+  assert.deepEqual(ourHolders(), [], "its holder is gone, and the lock with it");
 });

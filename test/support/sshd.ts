@@ -103,7 +103,7 @@ export class TestNamespace {
 }
 
 /** Every process below pid (children, grandchildren, ...), from /proc. */
-function descendants(pid: number): number[] {
+export function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
