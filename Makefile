@@ -1,10 +1,17 @@
 # The README's two commands: `make run` and `make test`.
 .POSIX:
-.PHONY: all install native run test typecheck bench report-example clean
+.PHONY: all deps-run deps-test install native run test typecheck bench report-example clean
 
 SPEC = experiments/zinke2009.yaml
 
 all: install native
+
+# The Debian packages a run or the tests need, installed when missing; the
+# lists, and why each package is there, are in the script.
+deps-run:
+	sh scripts/setup/install-deps.sh run
+deps-test:
+	sh scripts/setup/install-deps.sh test
 
 # npm ci only when the lock file changed since the last install.
 install: node_modules/.package-lock.json
@@ -14,13 +21,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 native:
 	$(MAKE) -C native
 
-run: install native
+run: deps-run install native
 	npx tracetax run $(SPEC)
 
 typecheck: install
 	npx tsc --noEmit
 
-test: install native typecheck
+test: deps-test install native typecheck
 	npx tsx --test test/*.test.ts
 
 # The committed example dataset, re-rendered without measuring.
@@ -28,7 +35,7 @@ EXAMPLE = results/examples/zinke2009-local.tar.gz
 report-example: install
 	npx tracetax report $(EXAMPLE) --out report/example
 
-bench: install native
+bench: deps-run install native
 	npx tsx bench/interception.ts
 
 clean:

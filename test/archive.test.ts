@@ -37,13 +37,17 @@ function scratch(name: string): string {
   return path;
 }
 
-/** A copy of the archive, unpacked and packed again by the system's tar after `edit` changed the bag. */
-function repacked(edit: (bagDir: string) => void): string {
+/**
+ * A copy of the archive, unpacked and packed again by the system's tar after
+ * `edit` changed the bag. tar packs `what`: the bag's directory, or "." (the
+ * directory it was unpacked into), which makes every path start with "./".
+ */
+function repacked(edit: (bagDir: string) => void, what = runId): string {
   const work = scratch("repack");
   execFileSync("tar", ["-xzf", archive, "-C", work]);
   edit(join(work, runId));
-  const out = join(work, "edited.tar.gz");
-  execFileSync("tar", ["-czf", out, "-C", work, runId]);
+  const out = `${work}.tar.gz`;
+  execFileSync("tar", ["-czf", out, "-C", work, what]);
   return out;
 }
 
@@ -119,19 +123,30 @@ test("archiving the same run twice gives byte-identical archives", () => {
   for (const line of outputLines(listing)) assert.match(line, new RegExp(`^[-d]rw[-x]r-[-x]r-[-x] root/root +\\d+ ${ended} ${runId}/`));
 });
 
-test("a flipped byte in a payload file is named as changed, and nothing else", () => {
-  const tampered = repacked((bag) => {
-    const path = join(bag, "data", "raw.csv");
-    const bytes = readFileSync(path);
-    const at = bytes.toString("latin1").search(/\d(?=\D*$)/); // the last digit: a cycle count
-    bytes[at] = bytes[at] === 0x30 ? 0x31 : 0x30;
-    writeFileSync(path, bytes);
-  });
-  const r = tracetax(["verify", tampered]);
-  assert.equal(r.status, 1, r.stdout + r.stderr);
-  assert.deepEqual(outputLines(r.stdout), ["changed: data/raw.csv"]);
-  assert.match(r.stderr, /1 problem\(s\)/);
+test('an archive unpacked into a directory and packed again from it with tar ("./" paths) verifies', () => {
+  const again = repacked(() => {}, ".");
+  const listed = execFileSync("tar", ["-tzf", again], { encoding: "utf8" }).trim().split("\n");
+  assert.deepEqual(listed.slice(0, 2), ["./", `./${runId}/`], "tar wrote the root and a ./ prefix");
+  const r = tracetax(["verify", again]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`^ok: .*: bag ${runId}/, 8 payload files, sha256 and sha512 checksums$`, "m"));
 });
+
+for (const [what, packing] of [[undefined, "its bag directory"], [".", 'its directory, paths starting "./"']] as const) {
+  test(`a flipped byte in a payload file is named as changed, and nothing else (repacked from ${packing})`, () => {
+    const tampered = repacked((bag) => {
+      const path = join(bag, "data", "raw.csv");
+      const bytes = readFileSync(path);
+      const at = bytes.toString("latin1").search(/\d(?=\D*$)/); // the last digit: a cycle count
+      bytes[at] = bytes[at] === 0x30 ? 0x31 : 0x30;
+      writeFileSync(path, bytes);
+    }, what);
+    const r = tracetax(["verify", tampered]);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.deepEqual(outputLines(r.stdout), ["changed: data/raw.csv"]);
+    assert.match(r.stderr, /1 problem\(s\)/);
+  });
+}
 
 test("a removed and an added payload file are named as missing and extra", () => {
   const tampered = repacked((bag) => {
@@ -179,7 +194,7 @@ test("report ARCHIVE refuses an archive that does not verify", () => {
   assert.equal(existsSync(out), false);
 });
 
-test("archives with entries escaping the bag, absolute paths or links are refused, writing nothing", () => {
+test("archives with entries escaping the bag, absolute paths, links or an empty file name are refused, writing nothing", () => {
   const file = (path: string, text: string) => ({ path, kind: "file" as const, data: Buffer.from(text) });
   const crafted = (name: string, entries: ReturnType<typeof file>[]) => {
     const path = join(scratch("crafted"), name);
@@ -188,17 +203,24 @@ test("archives with entries escaping the bag, absolute paths or links are refuse
   };
   const bagit = file("bag/bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n");
   const dotdot = crafted("dotdot.tar.gz", [bagit, file("bag/../escaped.txt", "out")]);
+  const dotDotdot = crafted("dot-dotdot.tar.gz", [file("./bag/bagit.txt", "BagIt-Version: 1.0\n"), file("./bag/../../escaped.txt", "out")]);
+  const emptyName = crafted("empty-name.tar.gz", [file("./", "a file where the root should be")]);
   const absolute = crafted("absolute.tar.gz", [bagit, file(join(dir, "absolute.txt"), "out")]);
   const linkBag = join(scratch("link"), "bag");
   mkdirSync(join(linkBag, "data"), { recursive: true });
   symlinkSync("/etc/passwd", join(linkBag, "data", "passwd"));
-  const link = join(linkBag, "..", "link.tar.gz");
+  const link = join(scratch("link-archive"), "link.tar.gz"); // outside the directory that "." packs below
   execFileSync("tar", ["-czf", link, "-C", join(linkBag, ".."), "bag"]);
+  const dotLink = join(scratch("dot-link"), "link.tar.gz");
+  execFileSync("tar", ["-czf", dotLink, "-C", join(linkBag, ".."), "."]);
 
   for (const [archivePath, why] of [
     [dotdot, /refused: entry "bag\/\.\.\/escaped\.txt" has "\.\." in its path/],
+    [dotDotdot, /refused: entry "\.\/bag\/\.\.\/\.\.\/escaped\.txt" has "\.\." in its path/],
+    [emptyName, /refused: entry "\.\/" has an empty path/],
     [absolute, /refused: entry "\/.*absolute\.txt" has an absolute path/],
     [link, /refused: entry "bag\/data\/passwd" is a symbolic link \(to "\/etc\/passwd"\)/],
+    [dotLink, /refused: entry "\.\/bag\/data\/passwd" is a symbolic link \(to "\/etc\/passwd"\)/],
   ] as const) {
     const v = tracetax(["verify", archivePath]);
     assert.equal(v.status, 2, v.stderr);

@@ -12,11 +12,13 @@ import type { MacroManifest } from "./support/syntheticRun.ts";
 import { parseLoadResult, parseTimedRuns, runServerOnce } from "../scripts/kinds/macro/runWorkload.ts";
 import { startTracetax, tracetax, tracetaxAsync } from "./support/cli.ts";
 import { BUILD_DIR, buildNative, ended, killAll, removeDir, spawnNative, tempDir, waitForLine } from "./support/native.ts";
+import { requireTool } from "./support/requireTool.ts";
 
 let scratch: string;
 const started: ChildProcess[] = [];
 
 before(() => {
+  requireTool("strace", "apt-get install strace"); // a mechanism measured here
   buildNative();
   scratch = tempDir("macro");
 });

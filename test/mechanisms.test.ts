@@ -10,11 +10,13 @@ import { type MicroManifest } from "../scripts/model/manifest.ts";
 import { MECHANISM_NAMES } from "../scripts/model/vocabulary.ts";
 import { tracetax } from "./support/cli.ts";
 import { attachTracer, BUILD_DIR, buildNative, ended, killAll, processState, removeDir, startBenchmark, tempDir, tracerPid, waitForLine } from "./support/native.ts";
+import { requireTool } from "./support/requireTool.ts";
 
 let scratch: string;
 const started: ChildProcess[] = [];
 
 before(() => {
+  requireTool("strace", "apt-get install strace"); // a mechanism measured here
   buildNative();
   scratch = tempDir("mechanisms");
 });

@@ -8,6 +8,7 @@ import { readSummaryCsv } from "../scripts/results/summaryCsv.ts";
 import { type MicroManifest } from "../scripts/model/manifest.ts";
 import { tracetax } from "./support/cli.ts";
 import { removeDir, tempDir } from "./support/native.ts";
+import { requireTool } from "./support/requireTool.ts";
 
 const ROUNDS = 11;
 const TRIALS = 2;
@@ -98,7 +99,7 @@ test("the report opens offline in a real browser: no request leaves the page, no
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
+      executablePath: requireTool("/usr/bin/chromium", "apt-get install chromium"),
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

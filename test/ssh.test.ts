@@ -14,6 +14,7 @@ import { readMacroCsv } from "../scripts/kinds/macro/macroRows.ts";
 import type { MacroManifest } from "./support/syntheticRun.ts";
 import { tracetax, tracetaxAsync } from "./support/cli.ts";
 import { removeDir, tempDir } from "./support/native.ts";
+import { requireTool } from "./support/requireTool.ts";
 import { killPids, makeKey, processesMentioning, TestNamespace, TestSshd, writeClientConfig } from "./support/sshd.ts";
 
 // Real sshd's in network namespaces made here (see support/sshd.ts), reached
@@ -31,7 +32,7 @@ let a: TestNamespace; // a host with an sshd, shared by several tests
 
 /** A namespace, and in it an sshd unless `down`; its address goes into known_hosts. */
 async function testHost(o: { down?: boolean; env?: Record<string, string> } = {}): Promise<{ ns: TestNamespace; sshd: TestSshd | null }> {
-  const ns = new TestNamespace();
+  const ns = await TestNamespace.create();
   namespaces.push(ns);
   appendFileSync(knownHosts, `${ns.address} ${hostPublicKey}\n`);
   return { ns, sshd: o.down ? null : await startSshd(ns, o.env) };
@@ -81,6 +82,7 @@ async function leftoverSsh(): Promise<number[]> {
 }
 
 before(async () => {
+  requireTool("ssh", "apt-get install openssh-client"); // tracetax reaches the test hosts with it
   hostPublicKey = makeKey(key.host);
   writeFileSync(key.authorized, `${makeKey(key.client)}\n`);
   writeFileSync(knownHosts, "");

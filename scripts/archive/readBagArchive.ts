@@ -17,7 +17,9 @@ function tarStream(bytes: Buffer, path: string): Buffer {
 
 /**
  * An entry's path as parts below the archive's root, refusing any that could
- * land outside the directory it is extracted into.
+ * land outside the directory it is extracted into. "./x" is "x", as tar
+ * writes paths when packing "." (`tar -czf x.tar.gz -C DIR .`); the "./"
+ * entry itself, that root, has no parts.
  */
 function safeParts(member: TarMember, path: string): string[] {
   const refuse = (why: string) => new InputError(`${path}: refused: entry "${member.path}" ${why}`);
@@ -28,7 +30,7 @@ function safeParts(member: TarMember, path: string): string[] {
   if (member.path.startsWith("/")) throw refuse("has an absolute path");
   const parts = member.path.split("/").filter((p) => p !== "" && p !== ".");
   if (parts.includes("..")) throw refuse('has ".." in its path');
-  if (parts.length === 0) throw refuse("has an empty path");
+  if (parts.length === 0 && member.kind !== "directory") throw refuse("has an empty path");
   return parts;
 }
 
@@ -49,7 +51,9 @@ export function readBagArchive(path: string): Bag {
   const files = new Map<string, Buffer>();
   const dirs = new Set<string>();
   for (const member of members) {
-    const [top, ...rest] = safeParts(member, path);
+    const parts = safeParts(member, path);
+    if (parts.length === 0) continue; // the root the archive was packed from
+    const [top, ...rest] = parts;
     name ??= top;
     if (top !== name) throw new InputError(`${path}: refused: entry "${member.path}" is outside the bag directory "${name}/"`);
     if (member.kind === "directory") {

@@ -4,10 +4,13 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NATIVE_DIR } from "../../scripts/hosts/localHost.ts";
+import { requireTool } from "./requireTool.ts";
 
 export const BUILD_DIR = join(NATIVE_DIR, "build");
 
 export function buildNative(): void {
+  requireTool("make", "apt-get install make");
+  requireTool("cc", "apt-get install gcc libc6-dev");
   execFileSync("make", ["-s", "-C", NATIVE_DIR], { stdio: "inherit" });
 }
 

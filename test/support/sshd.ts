@@ -1,8 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { acquireLock } from "./machineLock.ts";
+import { requireTool } from "./requireTool.ts";
 
 // Test hosts for the SSH tests: a network namespace per host, joined to the
 // root namespace by a veth pair whose two private addresses exist only there,
@@ -15,27 +17,73 @@ function sh(cmd: string, args: string[]): string {
 
 /** A fresh ed25519 key pair without passphrase; returns the public key line. */
 export function makeKey(path: string): string {
+  requireTool("ssh-keygen", "apt-get install openssh-client");
   sh("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "tracetax-test", "-f", path]);
   return readFileSync(`${path}.pub`, "utf8").trim();
 }
 
-// One random /24 of 10.231.0.0/16 per test process, one /30 of it per namespace.
-const octet = randomBytes(1)[0];
-let made = 0;
+// Test addresses: a /30 of 10.231.0.0/16 per namespace, as 10.231.X.Y.
+const PREFIX = "10.231.";
+const SLOTS = 256 * 64;
+
+function slotOf(address: string): number {
+  const [x, y] = address.slice(PREFIX.length).split(".").map(Number);
+  return x * 64 + Math.floor(y / 4);
+}
+
+function addressIn(slot: number, host: 1 | 2): string {
+  return `${PREFIX}${Math.floor(slot / 64)}.${(slot % 64) * 4 + host}`;
+}
 
 /** A network namespace reachable from the root namespace at `address`, and only there. */
 export class TestNamespace {
-  readonly name = `tt-${randomBytes(3).toString("hex")}`;
-  readonly address: string;
-  private readonly link = this.name.replace("-", "");
+  private readonly link: string;
 
-  constructor() {
-    if (made >= 63) throw new Error("too many test namespaces");
-    const base = 4 * made++;
-    this.address = `10.231.${octet}.${base + 2}`;
+  private constructor(
+    readonly name: string,
+    private readonly slot: number,
+  ) {
+    this.link = name.replace("-", "");
+  }
+
+  get address(): string {
+    return addressIn(this.slot, 2);
+  }
+
+  /**
+   * A new namespace, on a name and a /30 that no namespace on this machine
+   * uses, test suites running in parallel (other worktrees') included: they
+   * are chosen and taken under a lock those suites share.
+   */
+  static async create(): Promise<TestNamespace> {
+    requireTool("ip", "apt-get install iproute2");
+    const lock = await acquireLock("test-addresses", { purpose: "choosing a test namespace's addresses" });
+    try {
+      const used = new Set((sh("ip", ["-o", "-4", "addr", "show"]).match(/\b10\.231\.\d+\.\d+\b/g) ?? []).map(slotOf));
+      const taken = sh("ip", ["netns", "list"]) + sh("ip", ["-o", "link", "show"]); // names of namespaces and links
+      let slot: number;
+      do slot = randomInt(SLOTS);
+      while (used.has(slot));
+      let id: string;
+      do id = randomBytes(3).toString("hex");
+      while (taken.includes(id));
+      const ns = new TestNamespace(`tt-${id}`, slot);
+      try {
+        ns.setUp();
+      } catch (err) {
+        ns.remove();
+        throw err;
+      }
+      return ns;
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private setUp(): void {
     sh("ip", ["netns", "add", this.name]);
     sh("ip", ["link", "add", this.link, "type", "veth", "peer", "name", `${this.link}n`, "netns", this.name]);
-    sh("ip", ["addr", "add", `10.231.${octet}.${base + 1}/30`, "dev", this.link]);
+    sh("ip", ["addr", "add", `${addressIn(this.slot, 1)}/30`, "dev", this.link]);
     sh("ip", ["link", "set", this.link, "up"]);
     sh("ip", ["-n", this.name, "addr", "add", `${this.address}/30`, "dev", `${this.link}n`]);
     sh("ip", ["-n", this.name, "link", "set", `${this.link}n`, "up"]);
@@ -55,7 +103,7 @@ export class TestNamespace {
 }
 
 /** Every process below pid (children, grandchildren, ...), from /proc. */
-function descendants(pid: number): number[] {
+export function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -116,6 +164,7 @@ export class TestSshd {
   ) {}
 
   static async start(o: SshdOptions): Promise<TestSshd> {
+    requireTool("/usr/sbin/sshd", "apt-get install openssh-server");
     mkdirSync("/run/sshd", { recursive: true, mode: 0o755 }); // sshd's privilege separation directory
     const config = join(o.dir, `sshd-${o.ns.name}.conf`);
     const log = join(o.dir, `sshd-${o.ns.name}.log`);
