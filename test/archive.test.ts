@@ -83,7 +83,7 @@ test("archive writes a BagIt bag that the system's tar and sha*sum accept, and v
     "", "bag-info.txt", "bagit.txt", "data/", "data/logs/", "data/logs/local-build.log", "data/logs/local-driver.log",
     "data/manifest.json", "data/raw.csv", "data/reference/",
     ...readdirSync(join(runDir, "reference")).sort().map((f) => `data/reference/${f}`),
-    "data/summary.csv", "manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt", "tagmanifest-sha512.txt",
+    "data/summary.csv", "data/trials.csv", "manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt", "tagmanifest-sha512.txt",
   ].map((p) => `${runId}/${p}`);
   assert.deepEqual(listed, expected);
 
@@ -157,7 +157,7 @@ test("a removed and an added payload file are named as missing and extra", () =>
   assert.equal(r.status, 1, r.stdout + r.stderr);
   const lines = outputLines(r.stdout);
   assert.deepEqual(lines.slice(0, 2), ["missing: data/logs/local-build.log", "extra: data/notes.txt"]);
-  assert.match(lines[2], /^Payload-Oxum: bag-info.txt says \d+\.8 \(octets\.files\), the payload is \d+\.8$/);
+  assert.match(lines[2], /^Payload-Oxum: bag-info.txt says \d+\.9 \(octets\.files\), the payload is \d+\.9$/);
   assert.equal(lines.length, 3);
 });
 
@@ -287,7 +287,7 @@ test("verify RUN-DIR checks that raw.csv and summary.csv agree with the manifest
   writeFileSync(join(droppedRow, "raw.csv"), [raw[0], ...raw.slice(2)].join("\n"));
   const d = tracetax(["verify", droppedRow]);
   assert.equal(d.status, 1, d.stdout + d.stderr);
-  assert.match(d.stdout, new RegExp(`^raw\\.csv: cell ${cell}: 2 rows, expected 1 trials × 3 rounds = 3$`, "m"));
+  assert.match(d.stdout, new RegExp(`^raw\\.csv: trial 1 of cell ${cell}: rounds 2–3 \\(2\\), expected 1–3 once each$`, "m"));
   assert.match(d.stdout, /^summary\.csv: /m);
 });
 
