@@ -106,7 +106,7 @@ test("archive writes a BagIt bag that the system's tar and sha*sum accept, and v
 
   const v = tracetax(["verify", archive]);
   assert.equal(v.status, 0, v.stdout + v.stderr);
-  assert.match(v.stdout, /^ok: .*8 payload files, sha256 and sha512 checksums$/m);
+  assert.match(v.stdout, /^ok: .*9 payload files, sha256 and sha512 checksums$/m);
   const extracted = tracetax(["verify", bag]);
   assert.equal(extracted.status, 0, extracted.stdout + extracted.stderr);
 });
@@ -129,7 +129,7 @@ test('an archive unpacked into a directory and packed again from it with tar (".
   assert.deepEqual(listed.slice(0, 2), ["./", `./${runId}/`], "tar wrote the root and a ./ prefix");
   const r = tracetax(["verify", again]);
   assert.equal(r.status, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, new RegExp(`^ok: .*: bag ${runId}/, 8 payload files, sha256 and sha512 checksums$`, "m"));
+  assert.match(r.stdout, new RegExp(`^ok: .*: bag ${runId}/, 9 payload files, sha256 and sha512 checksums$`, "m"));
 });
 
 for (const [what, packing] of [[undefined, "its bag directory"], [".", 'its directory, paths starting "./"']] as const) {
