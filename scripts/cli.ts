@@ -8,6 +8,7 @@ import { addPlanCommand } from "./cli/planCommand.ts";
 import { addReportCommand } from "./cli/reportCommand.ts";
 import { addRunCommand } from "./cli/runCommand.ts";
 import { addVerifyCommand } from "./cli/verifyCommand.ts";
+import { addReproduceCommand } from "./cli/reproduceCommand.ts";
 
 // Exit status: 0 done; 1 measuring or a host failed; 2 bad input (usage, spec, inventory).
 const program = new Command("tracetax")
@@ -23,6 +24,7 @@ addHostsCommand(program);
 addArchiveCommand(program);
 addVerifyCommand(program);
 addCompareCommand(program);
+addReproduceCommand(program);
 
 try {
   await program.parseAsync();
