@@ -35,8 +35,13 @@ EXAMPLE = results/examples/zinke2009-local.tar.gz
 report-example: install
 	npx tracetax report $(EXAMPLE) --out report/example
 
+# The bench specs through the pipeline (each a run with its manifest, under
+# results/bench/), the reproducibility of the default spec, and the speed of
+# the analysis. The README keeps the figures with the date and the machine.
+BENCH_RESULTS = results/bench
 bench: deps-run install native
-	npx tsx bench/interception.ts
+	for spec in bench/*.yaml; do npx tracetax run "$$spec" --table --quiet --results $(BENCH_RESULTS) --report-root report/bench || exit 1; done
+	npx tracetax reproduce $(SPEC) --runs 3 --results $(BENCH_RESULTS) --quiet
 
 clean:
 	$(MAKE) -C native clean
