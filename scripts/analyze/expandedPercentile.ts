@@ -12,36 +12,52 @@
  */
 import { erfc } from "./mannWhitney.ts";
 
-/** Student's t quantile: exact for 1 and 2 degrees of freedom, else the Cornish-Fisher series in 1/ν (Abramowitz & Stegun 26.7.5), within 0.003 from ν = 3. */
+/**
+ * P(|T| ≤ t) for Student's t with ν degrees of freedom, ν a whole number:
+ * the finite series in θ = atan(t/√ν) of Abramowitz & Stegun 26.7.3 (ν odd)
+ * and 26.7.4 (ν even), exact up to rounding.
+ */
+function studentCentral(t: number, nu: number): number {
+  const theta = Math.atan(t / Math.sqrt(nu));
+  const cos = Math.cos(theta);
+  let sum = 0;
+  if (nu % 2 === 1) {
+    // (2/π)(θ + sin θ · Σ a_j cos^(2j+1) θ), a_0 = 1, a_j = a_(j−1) · 2j/(2j+1), j ≤ (ν−3)/2
+    let term = cos;
+    for (let j = 0; j <= (nu - 3) / 2; j++) {
+      if (j > 0) term *= ((2 * j) / (2 * j + 1)) * cos * cos;
+      sum += term;
+    }
+    return (2 / Math.PI) * (theta + Math.sin(theta) * sum);
+  }
+  // sin θ · Σ b_j cos^(2j) θ, b_0 = 1, b_j = b_(j−1) · (2j−1)/(2j), j ≤ (ν−2)/2
+  let term = 1;
+  for (let j = 0; j <= (nu - 2) / 2; j++) {
+    if (j > 0) term *= ((2 * j - 1) / (2 * j)) * cos * cos;
+    sum += term;
+  }
+  return Math.sin(theta) * sum;
+}
+
+/** Student's t quantile for p > ½ and a whole number of degrees of freedom, by bisection on studentCentral. */
 export function studentQuantile(p: number, nu: number): number {
-  if (!(nu >= 1)) throw new RangeError(`studentQuantile: ${nu} degrees of freedom`);
-  if (nu === 1) return Math.tan(Math.PI * (p - 0.5));
-  if (nu === 2) return (2 * p - 1) / Math.sqrt(2 * p * (1 - p));
-  const z = normalQuantile(p);
-  const z2 = z * z;
-  const g1 = (z * (z2 + 1)) / 4;
-  const g2 = (z * ((5 * z2 + 16) * z2 + 3)) / 96;
-  const g3 = (z * (((3 * z2 + 19) * z2 + 17) * z2 - 15)) / 384;
-  const g4 = (z * ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945)) / 92160;
-  return z + g1 / nu + g2 / nu ** 2 + g3 / nu ** 3 + g4 / nu ** 4;
+  if (!(Number.isInteger(nu) && nu >= 1)) throw new RangeError(`studentQuantile: ${nu} degrees of freedom`);
+  if (!(p > 0.5 && p < 1)) throw new RangeError(`studentQuantile: p = ${p}`);
+  const central = 2 * p - 1;
+  let low = 0;
+  let high = 1;
+  while (studentCentral(high, nu) < central) high *= 2;
+  for (let i = 0; i < 200 && high - low > 1e-12 * high; i++) {
+    const middle = (low + high) / 2;
+    if (studentCentral(middle, nu) < central) low = middle;
+    else high = middle;
+  }
+  return (low + high) / 2;
 }
 
 /** Φ(x), the standard normal distribution function. */
 function normalCdf(x: number): number {
   return x >= 0 ? 1 - erfc(x / Math.SQRT2) / 2 : erfc(-x / Math.SQRT2) / 2;
-}
-
-/** Φ⁻¹(p) by bisection on Φ: called a few times per analysis, so simplicity beats speed. */
-export function normalQuantile(p: number): number {
-  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: p = ${p}`);
-  let low = -40;
-  let high = 40;
-  for (let i = 0; i < 200 && high - low > 1e-12; i++) {
-    const middle = (low + high) / 2;
-    if (normalCdf(middle) < p) low = middle;
-    else high = middle;
-  }
-  return (low + high) / 2;
 }
 
 /** The tail probability on each side at which to read the replicates for an interval of `level` from n blocks (n ≥ 2). */
