@@ -2,7 +2,7 @@
 // thousand synthetic runs whose generating process is known (see
 // support/simulatedRun.ts), each analysed as the pipeline analyses a run,
 // counting how often the 95% intervals hold the true value. No processes;
-// about a minute of CPU.
+// under a minute of CPU.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { blockBootstrap, type CellTrials, type Estimate, type HostEstimates } from "../scripts/analyze/blockBootstrap.ts";
@@ -75,6 +75,8 @@ const flapping: CellModel = {
   trialSd: 0.035,
   ownDriftSd: 0.0045,
   ...roundNoise,
+  // A trial's share of slow rounds seldom nears one half, so its median seldom jumps to the upper mode.
+  // Where it often does, the per-block ratios jump by 3× and the ratio's interval is (rightly) wide.
   upper: { share: 0.2, shareSd: 0.3, factor: 3 },
 };
 
@@ -91,7 +93,7 @@ describe("two-level block bootstrap against known truth", () => {
     // the limit of the geometric mean of per-block ratios (drift, level and process effects cancel or
     // average out, the trial medians of R rounds do not: their offsets are part of it). Today's pooled
     // ratio of medians tends to a different value, the ratio of the two cells' true medians, and is
-    // judged against that.
+    // judged against that. The modes' truths apply the 2-means split to a very large sample of rounds.
     const truth = model.cells.map((cell, i) => cellTruth(model, cell, 77 + i, 500_000, 20_000));
     const [plainTruth, tracedTruth, flappingTruth] = truth;
     const tracedRatio = trueRatio(traced, tracedTruth, plain, plainTruth);

@@ -16,6 +16,17 @@
  * expanded percentile intervals of the replicates (expandedPercentile.ts),
  * which keep their 95% with as few as ten blocks.
  *
+ * What these intervals cannot see: the level of the whole run (a frequency
+ * or a neighbour that lasts the run) and a drift that persists over many
+ * blocks move every block of a cell alike, so a median's interval is about
+ * the run's own conditions; only reruns measure that level (runComponents
+ * in varianceComponents.ts). A ratio pairs each traced trial with the plain
+ * trial of its block, so whatever the two cells share cancels.
+ *
+ * A cell that lacks some blocks (failed trials) takes, in each replicate,
+ * the trials of the drawn blocks it has; a replicate that drew none of them
+ * is left out of that cell's intervals.
+ *
  * The medians come from counts, not from sorting: every round of a cell is
  * replaced by its rank among the cell's rounds, so a resample is a vector of
  * how often each rank was drawn, and a median is found by one scan of it.
@@ -54,7 +65,11 @@ export interface BootstrapSettings {
   seed: number;
 }
 
-/** A point estimate and its 95% interval; the bounds are null when the cell has too few blocks for one. */
+/**
+ * A point estimate and its 95% interval; the bounds are null when the cell
+ * has too few blocks for one (and the value is NaN when it has none, e.g.
+ * a ratio without a single paired block).
+ */
 export interface Estimate {
   value: number;
   low: number | null;
