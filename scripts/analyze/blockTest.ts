@@ -9,10 +9,12 @@ import { erfc } from "./mannWhitney.ts";
  * log(traced trial median ÷ plain trial median) per block, and the Wilcoxon
  * signed-rank test asks whether those are centred on zero. Its p-value
  * holds at the level of blocks: it assumes only that the blocks' log ratios
- * are independent and, when there is no difference, symmetric about zero,
- * which is what randomized interleaving (a random order within each block)
- * is there to justify. With few blocks it cannot reach small p-values at
- * all (five blocks: p ≥ 1/16), which is the honest answer.
+ * are independent and, when there is no difference, symmetric about zero
+ * (the random order of the cells within each block keeps a cell's position
+ * from tilting them one way). A drift of the traced cell's own that lasts
+ * many blocks breaks the independence. With few blocks the test cannot
+ * reach small p-values at all (five blocks: p ≥ 1/16), which is the honest
+ * answer.
  */
 
 export interface SignedRankResult {
