@@ -18,7 +18,7 @@ export interface MannWhitneyResult {
  * (Numerical Recipes, 2nd ed., §6.2, erfcc): computed directly, not as
  * 1 − erf, so the tiny p-values of clearly different cells keep their digits.
  */
-function erfc(x: number): number {
+export function erfc(x: number): number {
   const t = 1 / (1 + 0.5 * x);
   const poly =
     -x * x - 1.26551223 +
