@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { blockBootstrap, type CellEstimates, type CellTrials, type Estimate, type HostEstimates } from "../scripts/analyze/blockBootstrap.ts";
 import { expandedPercentileInterval, expandedTail, studentQuantile } from "../scripts/analyze/expandedPercentile.ts";
 import { OVERHEAD_CYCLES, OVERHEAD_PERCENT, PAIRED_BLOCKS, PAIRED_VALUES, RATIO, pairedLogRatios, pairedValues } from "../scripts/analyze/pairedRatio.ts";
-import { seededRandom } from "../scripts/analyze/random.ts";
+import { seededRandom } from "../scripts/model/random.ts";
 import { impreciseCells, precise } from "../scripts/analyze/stoppingRule.ts";
 import { runComponents, trialComponents } from "../scripts/analyze/varianceComponents.ts";
 import { Xoshiro128 } from "../scripts/analyze/xoshiro.ts";

@@ -10,7 +10,7 @@ import { EXACT_MAX_N, signedRankTest } from "../scripts/analyze/blockTest.ts";
 import { bootstrapMedianContrast } from "../scripts/analyze/bootstrap.ts";
 import { medianInterval } from "../scripts/analyze/medianCi.ts";
 import { medianInPlace, selectInPlace } from "../scripts/analyze/quickselect.ts";
-import { seededRandom } from "../scripts/analyze/random.ts";
+import { seededRandom } from "../scripts/model/random.ts";
 import { precise } from "../scripts/analyze/stoppingRule.ts";
 import { SimulatedRun, cellTruth, trueRatio, type CellModel, type HostModel } from "./support/simulatedRun.ts";
 

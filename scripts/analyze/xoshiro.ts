@@ -1,10 +1,10 @@
-import { seededRandom } from "./random.ts";
+import { seededRandom } from "../model/random.ts";
 
 /**
  * xoshiro128** (Blackman & Vigna, 2018): a fast generator of good quality
  * for the bootstrap's hot loop, which draws hundreds of millions of indices.
  * It fills a whole array per call with its state held in local integers;
- * the closure of random.ts, called once per draw, boxes its state on every
+ * the closure of model/random.ts, called once per draw, boxes its state on every
  * call and costs about three times as much per draw.
  */
 export class Xoshiro128 {
@@ -13,7 +13,7 @@ export class Xoshiro128 {
   private c: number;
   private d: number;
 
-  /** The four state words come from the seed through random.ts, so that no seed gives the all-zero state. */
+  /** The four state words come from the seed through model/random.ts, so that no seed gives the all-zero state. */
   constructor(seed: number) {
     const expand = seededRandom(seed);
     const word = () => (expand() * 4294967296) | 0;

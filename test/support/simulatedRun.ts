@@ -20,7 +20,7 @@
 import { ckmeans } from "simple-statistics";
 import type { CellTrials } from "../../scripts/analyze/blockBootstrap.ts";
 import { median, medianInPlace } from "../../scripts/analyze/quickselect.ts";
-import { seededRandom } from "../../scripts/analyze/random.ts";
+import { seededRandom } from "../../scripts/model/random.ts";
 
 export interface UpperMode {
   /** Mean share of a trial's rounds in the upper mode. */
