@@ -81,7 +81,7 @@ test("summary: a traced cell is compared with the plain cell of the same pinning
     ...rows(cells[2], [1000, 1000, 1000, 5000, 5000, 1000]),
     ...rows(cells[3], [600, 600, 600, 600, 600, 600]),
   ];
-  const summary = summarizeRun(cells, raw);
+  const summary = summarizeRun(cells, raw, { hosts: {}, analysis: { bootstrapResamples: 200, seed: 1 }, precision: 0.05, trials: [] });
   assert.equal(summary.length, 4, "skipped cells have no summary row");
   const [plain, , unpinned, same] = summary;
   assert.equal(plain.overhead_cycles, null);

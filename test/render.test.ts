@@ -8,7 +8,7 @@ import type { CellRecord } from "../scripts/model/cell.ts";
 import { readSummaryCsv, type SummaryRow } from "../scripts/results/summaryCsv.ts";
 import { CALLS, FDS } from "../scripts/model/vocabulary.ts";
 import { renderReport } from "../scripts/render/report.ts";
-import { hostFacts, microCell, microManifest, roundsOf, writeMicroRun, type CellPoint } from "./support/syntheticRun.ts";
+import { hostFacts, microCell, microManifest, roundsOf, summaryRowOf, writeMicroRun, type CellPoint } from "./support/syntheticRun.ts";
 
 // A small synthetic run on one Linux host: plain and ptrace cells measured
 // (ptrace in two placements), systrace skipped as on any Linux host.
@@ -35,36 +35,30 @@ function wcPercent(cell: Cell): number {
 const isNoOverhead = (cell: Cell) => cell.call === "close" && cell.fd === "valid";
 
 function summaryRow(cell: Cell, index: number): SummaryRow {
-  const base = {
-    host: HOST, ...cell, trials: TRIALS, n: ROUNDS * TRIALS, timer_overhead: 30, bimodal: false, bc_n: ROUNDS * TRIALS, wc_n: ROUNDS * TRIALS,
-    mad: 40 + index, between_trial_spread: 7, within_trial_mad: 9, analysis_cycles: null,
-  };
+  const record = microCell(HOST, cell, { trials: TRIALS, rounds: ROUNDS });
+  const common = { timer_overhead: 30, mad: 40 + index, between_trial_spread: 7, within_trial_mad: 9 };
   const median = 1000 + index * 100;
   if (cell.tracer === "none") {
-    return {
-      ...base, median, q1: median - 50, q3: median + 50, min: median - 80, max: median + 90,
-      plain_median: null, overhead_cycles: null, overhead_percent: null, bc_median: median, wc_median: median,
-      bc_overhead_cycles: null, bc_overhead_percent: null, wc_overhead_cycles: null, wc_overhead_percent: null,
+    return summaryRowOf(record, {
+      ...common, median, q1: median - 50, q3: median + 50, min: median - 80, max: median + 90,
       median_ci_low: median - 21, median_ci_high: median + 23, median_ns: median / 2.5,
-      overhead_ns: null, overhead_ci_low: null, overhead_ci_high: null, ratio: null, ratio_ci_low: null, ratio_ci_high: null,
-      mann_whitney_p: null, bc_overhead_ci_low: null, bc_overhead_ci_high: null, wc_overhead_ci_low: null, wc_overhead_ci_high: null,
       warnings: index === 0 ? ["few-rounds"] : [],
-    };
+    });
   }
   // Numbers need not be consistent with each other: the report must show them, not recompute them.
   const bimodal = cell.call === "write" && cell.fd === "invalid";
   const spread = isNoOverhead(cell) ? { low: -500, high: 700 } : { low: 38000, high: 41000 };
-  return {
-    ...base, median: 40000 + index, q1: 30000, q3: 60000, min: 20000, max: 90000,
+  return summaryRowOf(record, {
+    ...common, median: 40000 + index, q1: 30000, q3: 60000, min: 20000, max: 90000,
     plain_median: 1000, overhead_cycles: 39000 + index, overhead_percent: 3900,
     bimodal, bc_median: 20000, bc_n: bimodal ? 6 : ROUNDS * TRIALS, wc_median: 80000, wc_n: bimodal ? 4 : ROUNDS * TRIALS,
     bc_overhead_cycles: 19000 + index, bc_overhead_percent: 456.4, wc_overhead_cycles: 79000 + index, wc_overhead_percent: wcPercent(cell),
     median_ci_low: 39500, median_ci_high: 40600, median_ns: 16667.1,
     overhead_ns: 16250.4, overhead_ci_low: spread.low, overhead_ci_high: spread.high, ratio: 40.01, ratio_ci_low: 39.5, ratio_ci_high: 40.7,
-    mann_whitney_p: 0.0123,
+    block_test_p: 0.0123, paired_blocks: TRIALS,
     bc_overhead_ci_low: spread.low - 100, bc_overhead_ci_high: spread.high - 100, wc_overhead_ci_low: spread.low + 100, wc_overhead_ci_high: spread.high + 100,
     warnings: bimodal ? ["bimodal", "trials-disagree"] : [],
-  };
+  });
 }
 
 // The bimodal cell flaps between two levels.

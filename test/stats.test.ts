@@ -139,11 +139,15 @@ describe("Mann-Whitney U test", () => {
 });
 
 describe("warnings", () => {
-  const clean: CellCheckInput = { n: 255, median: 10000, mad: 200, timerOverhead: 40, bimodal: false, betweenTrialSpread: 50, withinTrialMad: 150 };
+  const clean: CellCheckInput = {
+    n: 255, median: 10000, mad: 200, noInterval: false, timerOverhead: 40, bimodal: false, betweenTrialSpread: 50, withinTrialMad: 150,
+    imprecise: false, steal: false, migrations: false,
+  };
 
   it("fire on constructed cells and not on a clean one", () => {
     assert.deepEqual(cellWarnings(clean), []);
-    assert.deepEqual(cellWarnings({ ...clean, n: 5 }), ["no-median-ci", "few-rounds"]);
+    assert.deepEqual(cellWarnings({ ...clean, n: 5, noInterval: true }), ["no-median-ci", "few-rounds"]);
+    assert.deepEqual(cellWarnings({ ...clean, imprecise: true, steal: true, migrations: true }), ["imprecise", "steal", "migrations"]);
     assert.deepEqual(cellWarnings({ ...clean, n: 22 }), ["few-rounds"]);
     assert.deepEqual(cellWarnings({ ...clean, mad: 1500 }), ["high-dispersion"]);
     assert.deepEqual(cellWarnings({ ...clean, timerOverhead: 1200 }), ["timer-share"]);
@@ -204,26 +208,30 @@ describe("summary.csv columns of a run", () => {
   const plain = cell("none");
   const traced = cell("ptrace");
   const raw = [...rounds(plain, (_, r) => 1000 + (r % 10)), ...rounds(traced, (t, r) => 5000 + 200 * t + (r % 10))];
-  const context = { hosts: { h: { tscHz: 2e9 } as HostFacts }, analysis: { bootstrapResamples: 500, seed: 9 } };
+  const context = { hosts: { h: { tscHz: 2e9 } as HostFacts }, analysis: { bootstrapResamples: 500, seed: 9 }, precision: 0.05, trials: [] };
   const [plainRow, tracedRow] = summarizeRun([plain, traced], raw, context);
 
   it("gives the median's interval, MAD, nanoseconds and the two kinds of variation", () => {
     assert.equal(plainRow.median, 1004.5);
-    assert.deepEqual([plainRow.median_ci_low, plainRow.median_ci_high], [1003, 1006], "ranks 22 and 39 of 60 (n = 60: P(B ≤ 21) = 0.014, P(B ≤ 22) = 0.026)");
+    assert.ok(plainRow.median_ci_low! <= 1004.5 && 1004.5 <= plainRow.median_ci_high!, "the block bootstrap's interval holds the median");
+    assert.ok(plainRow.median_ci_low! >= 1000 && plainRow.median_ci_high! <= 1009, "and lies within the rounds");
     assert.equal(plainRow.mad, 2.5);
     close(plainRow.median_ns!, 502.25, 1e-9, "ns at 2 GHz");
     assert.equal(tracedRow.between_trial_spread, 100, "trial medians 5204.5 and 5404.5");
     assert.equal(tracedRow.within_trial_mad, 2.5);
-    assert.deepEqual(tracedRow.warnings, ["trials-disagree"]);
+    assert.ok(tracedRow.warnings.includes("trials-disagree"));
+    assert.ok(tracedRow.between_trial_sd! > tracedRow.within_trial_sd, "the two processes differ more than the rounds within one");
     assert.equal(plainRow.overhead_ci_low, null, "a plain cell has no overhead");
   });
 
-  it("compares the traced cell with its plain cell", () => {
-    assert.equal(tracedRow.overhead_cycles, 4300);
-    assert.equal(tracedRow.ratio, 5304.5 / 1004.5);
+  it("pairs each traced trial with the plain trial of its block", () => {
+    // Trial medians: traced 5204.5 and 5404.5, plain 1004.5 in both blocks.
+    close(tracedRow.overhead_cycles!, 4300, 1e-9, "the mean of the blocks' differences");
+    close(tracedRow.ratio!, Math.sqrt((5204.5 / 1004.5) * (5404.5 / 1004.5)), 1e-12, "the geometric mean of the blocks' ratios");
+    assert.equal(tracedRow.paired_blocks, 2);
     assert.ok(tracedRow.overhead_ci_low! <= 4300 && 4300 <= tracedRow.overhead_ci_high!);
-    assert.ok(tracedRow.ratio_ci_low! > 5.1 && tracedRow.ratio_ci_high! < 5.5);
-    assert.ok(tracedRow.mann_whitney_p! < 1e-10);
+    assert.ok(tracedRow.ratio_ci_low! <= tracedRow.ratio! && tracedRow.ratio! <= tracedRow.ratio_ci_high!);
+    assert.equal(tracedRow.block_test_p, 0.5, "two blocks, both slower: the signed-rank test can say no more than p = 1/2");
     assert.deepEqual([tracedRow.bc_overhead_ci_low, tracedRow.wc_overhead_ci_high], [tracedRow.overhead_ci_low, tracedRow.overhead_ci_high], "unimodal: wc = bc");
     assert.equal(tracedRow.overhead_ns, 2150);
   });

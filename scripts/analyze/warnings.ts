@@ -1,5 +1,5 @@
 import { type HostFacts } from "../model/hostFacts.ts";
-import { MIN_N_FOR_MEDIAN_CI } from "./medianCi.ts";
+import { MAX_NOISY_TRIAL_SHARE, MIN_MIGRATIONS, MIN_STEAL_TICKS } from "./noise.ts";
 import { MIN_MODE_RATIO, MIN_MODE_SHARE } from "./modes.ts";
 
 // Checks in the spirit of pyperf's `check`: each names something that makes a
@@ -17,7 +17,7 @@ export const MIN_TRIAL_SPREAD_SHARE = 0.01;
 /** A 1-minute load average above this many runnable tasks per core is called a loaded host. */
 export const MAX_LOAD_PER_CORE = 0.5;
 
-export const CELL_WARNINGS = ["no-median-ci", "few-rounds", "high-dispersion", "timer-share", "bimodal", "trials-disagree"] as const;
+export const CELL_WARNINGS = ["no-median-ci", "few-rounds", "high-dispersion", "timer-share", "bimodal", "trials-disagree", "imprecise", "steal", "migrations"] as const;
 export type CellWarning = (typeof CELL_WARNINGS)[number];
 
 export const HOST_WARNINGS = ["host-load", "frequency-scaling", "turbo", "virtualized", "tsc-not-invariant", "tsc-frequency-unknown"] as const;
@@ -27,12 +27,15 @@ const percent = (share: number) => `${share * 100}%`;
 
 /** What each warning means, for the report and the README. */
 export const WARNING_MEANINGS: Record<CellWarning | HostWarning, string> = {
-  "no-median-ci": `fewer than ${MIN_N_FOR_MEDIAN_CI} rounds: no pair of order statistics covers the median with 95% confidence, so there is no interval`,
+  "no-median-ci": `fewer than two trials: with one process there is nothing to say how far another process would land, so there is no interval`,
   "few-rounds": `fewer than ${MIN_ROUNDS} rounds pooled over the trials (the paper took 51)`,
   "high-dispersion": `the MAD is more than ${percent(MAX_MAD_SHARE)} of the median: rounds vary widely`,
   "timer-share": `the timer's own cost (an empty timed region) is more than ${percent(MAX_TIMER_SHARE)} of the median`,
   bimodal: `the rounds fall into two modes (each at least ${percent(MIN_MODE_SHARE)} of the rounds, medians at least ${MIN_MODE_RATIO}× apart): the median alone hides that`,
   "trials-disagree": `the trials' medians spread more than the rounds within a trial, and by more than ${percent(MIN_TRIAL_SPREAD_SHARE)} of the median: the benchmark processes differ systematically`,
+  imprecise: "the ratio's 95% interval is wider than the precision asked for (±5% unless the spec's precision says otherwise): more blocks would narrow it",
+  steal: `in more than ${percent(MAX_NOISY_TRIAL_SHARE)} of the trials the hypervisor stole CPU time (steal ≥ ${MIN_STEAL_TICKS} tick): a neighbour took the machine`,
+  migrations: `in more than ${percent(MAX_NOISY_TRIAL_SHARE)} of the trials the benchmark migrated between CPUs ${MIN_MIGRATIONS} times or more`,
   "host-load": `the 1-minute load average before measuring was above ${MAX_LOAD_PER_CORE} per core: other work competed for the CPUs`,
   "frequency-scaling": "the CPU frequency governor is not fixed at performance: the core clock may change while the TSC does not",
   turbo: "turbo/boost is on: the core clock depends on temperature and load, the TSC does not",
@@ -46,21 +49,29 @@ export interface CellCheckInput {
   n: number;
   median: number;
   mad: number;
+  /** The cell has no interval (a single trial). */
+  noInterval: boolean;
   timerOverhead: number | null;
   bimodal: boolean;
   betweenTrialSpread: number | null;
   withinTrialMad: number;
+  imprecise: boolean;
+  steal: boolean;
+  migrations: boolean;
 }
 
 export function cellWarnings(s: CellCheckInput): CellWarning[] {
   const fired: Record<CellWarning, boolean> = {
-    "no-median-ci": s.n < MIN_N_FOR_MEDIAN_CI,
+    "no-median-ci": s.noInterval,
     "few-rounds": s.n < MIN_ROUNDS,
     "high-dispersion": s.mad > MAX_MAD_SHARE * s.median,
     "timer-share": s.timerOverhead !== null && s.timerOverhead > MAX_TIMER_SHARE * s.median,
     bimodal: s.bimodal,
     "trials-disagree":
       s.betweenTrialSpread !== null && s.betweenTrialSpread > s.withinTrialMad && s.betweenTrialSpread > MIN_TRIAL_SPREAD_SHARE * s.median,
+    imprecise: s.imprecise,
+    steal: s.steal,
+    migrations: s.migrations,
   };
   return CELL_WARNINGS.filter((code) => fired[code]);
 }

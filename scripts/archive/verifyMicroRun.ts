@@ -72,9 +72,10 @@ function trialProblems(cells: CellRecord[], raw: RawRow[], trials: TrialRow[]): 
 }
 
 /** summary.csv must be exactly what the analysis makes of raw.csv. */
-function summaryProblem(summaryPath: string, manifest: MicroManifest, raw: RawRow[]): string | null {
+function summaryProblem(dir: string, manifest: MicroManifest, raw: RawRow[]): string | null {
+  const summaryPath = runPaths(dir).summary;
   if (!existsSync(summaryPath)) return "summary.csv: missing (tracetax analyze writes it)";
-  const rows = summarizeRun(manifest.cells, raw, analysisContext(manifest));
+  const rows = summarizeRun(manifest.cells, raw, analysisContext(manifest, dir));
   const want = formatSummaryCsv(rows).split("\n");
   const have = readFileSync(summaryPath, "utf8").split("\n");
   const differing = Array.from({ length: Math.max(want.length, have.length) }, (_, i) => i).filter((i) => want[i] !== have[i]);
@@ -103,7 +104,7 @@ export function verifyMicroRun(dir: string, manifest: MicroManifest): RunDirVeri
     return { problems: [`raw.csv: not valid CSV: ${(err as Error).message}`], verified: "" };
   }
   const problems = manifest.format >= 3 ? trialProblems(manifest.cells, raw, readTrialsCsv(dir)) : rawRowProblems(manifest.cells, raw);
-  const summary = summaryProblem(paths.summary, manifest, raw);
+  const summary = summaryProblem(dir, manifest, raw);
   if (summary) problems.push(summary);
   return { problems, verified: `${doneCells} done cells, ${raw.length} rows in raw.csv, summary.csv recomputed` };
 }

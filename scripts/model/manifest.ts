@@ -45,6 +45,10 @@ export interface MicroSettings {
   orderSeed?: number;
   timeoutSeconds: number;
   analysis?: AnalysisSettings;
+  /** Blocks are added beyond `trials` until every traced cell's ratio is known to ±ratio, within maxMinutes. */
+  precision?: { ratio: number; maxMinutes: number };
+  /** The blocks are spread over at least this many seconds, so the run samples slow variation of the machine. */
+  spreadSeconds?: number;
 }
 
 /** The manifest of a microbenchmark run (the paper's kind). */

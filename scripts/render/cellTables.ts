@@ -18,7 +18,19 @@ function warningBadges(codes: string[]): Html {
 }
 
 function modesText(r: SummaryRow): string {
-  return r.bimodal ? `bc ${formatNumber(r.bc_median)} (${r.bc_n}) · wc ${formatNumber(r.wc_median)} (${r.wc_n})` : "one";
+  if (!r.bimodal) return "one";
+  const share = r.upper_share === null ? "" : `; wc share ${r.upper_share.toFixed(2)} (${formatInterval(r.upper_share_ci_low, r.upper_share_ci_high, (v) => v.toFixed(2))})`;
+  return `bc ${formatNumber(r.bc_median)} (${r.bc_n}) · wc ${formatNumber(r.wc_median)} (${r.wc_n})${share}`;
+}
+
+/** An SD of log cycles as a percentage: 0.02 reads as ±2%. */
+const logSd = (v: number | null) => (v === null ? "—" : `±${(100 * v).toFixed(1)}%`);
+
+/** What the host said about the cell's processes: trials with steal, trials that migrated, the median run-queue delay. */
+function noiseText(r: SummaryRow): string {
+  if (r.steal_trials === null && r.migrated_trials === null) return "not recorded";
+  const delay = r.rq_delay_us === null ? "" : `, run queue ${r.rq_delay_us.toFixed(0)} µs`;
+  return `steal in ${r.steal_trials ?? "?"}, migrated in ${r.migrated_trials ?? "?"} of ${r.trials} trials${delay}`;
 }
 
 /** The cell warnings that occur on the host, explained once below the table. */
@@ -28,7 +40,11 @@ function hostCellWarnings(rows: SummaryRow[]): Html {
   return warningLegend(codes);
 }
 
-/** Per cell: n, the median with its 95% interval, in cycles and nanoseconds, spread within and between trials, modes, warnings. */
+/**
+ * Per cell: n, the median with its 95% interval, in cycles and nanoseconds,
+ * the variation at each level (rounds within a trial, trials within the
+ * run), the noise the host reported, modes, warnings.
+ */
 export function cellStatisticsTable(rows: SummaryRow[]): Html {
   const body = rows.map((r) => [
     ...key(r),
@@ -37,20 +53,21 @@ export function cellStatisticsTable(rows: SummaryRow[]): Html {
     formatInterval(r.median_ci_low, r.median_ci_high),
     orDash(r.median_ns),
     formatNumber(r.mad),
-    orDash(r.between_trial_spread),
-    formatNumber(r.within_trial_mad),
+    logSd(r.within_trial_sd),
+    logSd(r.between_trial_sd),
+    noiseText(r),
     modesText(r),
     warningBadges(r.warnings),
   ]);
   return html`${table(
-    [...KEY_COLUMNS, "n", "median (cycles)", "95% CI of the median", "median (ns)", "MAD", "spread between trials", "MAD within trials", "modes: median (n)", "warnings"],
+    [...KEY_COLUMNS, "n", "median (cycles)", "95% CI of the median", "median (ns)", "MAD", "SD within a trial", "SD between trials", "noise", "modes: median (n)", "warnings"],
     body,
     "numbers stats",
   )}
 ${hostCellWarnings(rows)}`;
 }
 
-/** Traced ÷ plain median with its 95% interval, "—" for a cell without a plain cell to compare with. */
+/** Traced ÷ plain (the geometric mean over blocks) with its 95% interval, "—" for a cell without a plain cell to compare with. */
 export function ratioText(r: SummaryRow): string {
   return r.ratio === null ? "—" : `${formatRatio(r.ratio)} (${formatInterval(r.ratio_ci_low, r.ratio_ci_high, (v) => v.toFixed(2))})`;
 }
@@ -64,7 +81,7 @@ function overheadText(r: SummaryRow): Html {
   return html`${formatNumber(r.overhead_cycles!)} (${ci})`;
 }
 
-/** Per traced cell: the overhead over its plain cell with bootstrap intervals, the ratio, and the Mann-Whitney p. */
+/** Per traced cell: the overhead over its plain cell and the ratio, paired by block, with intervals, and the signed-rank p over blocks. */
 export function overheadTable(rows: SummaryRow[]): Html {
   const traced = rows.filter((r) => r.overhead_cycles !== null);
   if (traced.length === 0) return html`<p>No traced cell on this host has a plain cell to compare with.</p>`;
@@ -74,11 +91,12 @@ export function overheadTable(rows: SummaryRow[]): Html {
     overheadText(r),
     orDash(r.overhead_ns),
     formatPercent(r.overhead_percent!),
-    ratioText(r),
-    orDash(r.mann_whitney_p, formatP),
+    html`${ratioText(r)}${r.imprecise ? html` ${warningBadge("imprecise")}` : ""}`,
+    orDash(r.paired_blocks),
+    orDash(r.block_test_p, formatP),
   ]);
   return table(
-    [...KEY_COLUMNS, "plain median (cycles)", "overhead (cycles), 95% CI", "overhead (ns)", "overhead (%)", "traced ÷ plain, 95% CI", "Mann-Whitney p"],
+    [...KEY_COLUMNS, "plain median (cycles)", "overhead (cycles), 95% CI", "overhead (ns)", "overhead (%)", "traced ÷ plain, 95% CI", "blocks", "signed-rank p (blocks)"],
     body,
     "numbers overhead",
   );

@@ -48,7 +48,9 @@ export function summaryRowOf(cell: CellRecord, numbers: Partial<SummaryRow>): Su
     bc_overhead_cycles: null, bc_overhead_percent: null, wc_overhead_cycles: null, wc_overhead_percent: null,
     median_ci_low: null, median_ci_high: null, mad: 1, median_ns: null, between_trial_spread: null, within_trial_mad: 1,
     overhead_ns: null, overhead_ci_low: null, overhead_ci_high: null, ratio: null, analysis_cycles: null, ratio_ci_low: null, ratio_ci_high: null,
-    mann_whitney_p: null, bc_overhead_ci_low: null, bc_overhead_ci_high: null, wc_overhead_ci_low: null, wc_overhead_ci_high: null,
+    block_test_p: null, bc_overhead_ci_low: null, bc_overhead_ci_high: null, wc_overhead_ci_low: null, wc_overhead_ci_high: null,
+    upper_share: null, upper_share_ci_low: null, upper_share_ci_high: null, paired_blocks: null, within_trial_sd: 0.01, between_trial_sd: null,
+    between_share: null, imprecise: false, steal_trials: null, migrated_trials: null, rq_delay_us: null,
     warnings: [],
     ...numbers,
   };
