@@ -7,7 +7,7 @@ import { runPaths } from "../results/runDir.ts";
 import { formatSummaryCsv, type SummaryRow } from "../results/summaryCsv.ts";
 import { writeFileAtomic } from "../results/atomicWrite.ts";
 import { DEFAULT_ANALYSIS } from "../model/manifest.ts";
-import { parseTracer, plainPlacementFor } from "../model/vocabulary.ts";
+import { canonicalTracer, parseTracer, plainPlacementFor } from "../model/vocabulary.ts";
 import { cellId } from "../model/cell.ts";
 import { bootstrapMedianContrast } from "./bootstrap.ts";
 import { describe } from "./describe.ts";
@@ -127,7 +127,7 @@ function withAnalysisCost(rows: SummaryRow[]): SummaryRow[] {
   for (const row of rows) {
     const parts = parseTracer(row.tracer);
     if (typeof parts === "string" || parts.handler !== "inspect") continue;
-    const nullHandler = byId.get(cellId({ ...row, tracer: parts.mechanism }));
+    const nullHandler = byId.get(cellId({ ...row, tracer: canonicalTracer({ ...parts, handler: null }) }));
     if (nullHandler) row.analysis_cycles = row.median - nullHandler.median;
   }
   return rows;
