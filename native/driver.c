@@ -6,20 +6,40 @@
  *   tt-driver -b BUILD_DIR -d SCRATCH_DIR [-T SECONDS] < BATCH
  *   tt-driver --list-mechanisms
  *
- * BATCH has one cell per line: ID CALL FD TRACER PLACEMENT TRIALS ROUNDS WARMUP
- * where TRACER is an interception mechanism of the registry (mechanisms.c),
- * optionally with a handler: "ptrace", "ptrace:inspect", "seccomp-notify:null".
- * Mechanisms with a tracer process take the placements unpinned, same-cpu
- * and cross-cpu; the others run in the benchmark's own process (or the
- * kernel) and take unpinned and pinned, like plain cells.
+ * BATCH has one cell per line:
+ *   ID CALL FD TRACER PLACEMENT TRIALS ROUNDS WARMUP [PAD_BYTES]
+ * TRACER is an interception mechanism of the registry (mechanisms.c),
+ * optionally with a handler and a call its filter selects instead of the
+ * measured one: MECH[:HANDLER][@CALL], as "ptrace", "ptrace:inspect",
+ * "seccomp-notify:null", "ptrace-seccomp@open" (getppid measured past a
+ * filter that selects open). Only mechanisms whose filter is told which
+ * calls to select take @CALL (the "filter" column of --list-mechanisms);
+ * the others' cells are skipped. Mechanisms with a tracer process take the
+ * placements unpinned, same-cpu and cross-cpu; the others run in the
+ * benchmark's own process (or the kernel) and take unpinned and pinned,
+ * like plain cells. PAD_BYTES (default 0, at most 65536) is the size of a
+ * variable TT_PAD added to the benchmark's environment, which moves where
+ * its stack starts: a hidden factor the runner varies per trial.
+ * The whole batch is read and checked before anything runs: a malformed
+ * line exits 2 naming the line and the field, with nothing measured.
  * Output, per cell:
  *   #cell ID begin
  *   ID,TRIAL,ROUND,CYCLES,RESULT          one line per measured round
  *   #timer ID TRIAL TIMER OVERHEAD_CYCLES INVARIANT_TSC
  *   #stops ID TRIAL N                     calls the mechanism intercepted, where it counts
+ *   #noise ID TRIAL pad_bytes=N [KEY=VALUE ...]
  *   #cell ID done | #cell ID failed REASON | #cell ID skipped REASON
- * A cell is complete only at its "done" line. Every wait has a deadline of
- * SECONDS (default 60) per trial; a process past it is killed.
+ * A cell is complete only at its "done" line. The "#noise" line follows a
+ * trial's rounds; beside pad_bytes it has, where the host can say (Linux,
+ * noise.h), for the benchmark and for the tracer process: *_cpu (the CPU it
+ * last ran on), *_switches and *_migrations (/proc/PID/sched), *_rq_ns (time
+ * waiting on a run queue), read from each process once it has ended and
+ * before it is reaped; steal_ticks (the host's steal time during the trial,
+ * USER_HZ ticks) and boot_id. The tracer_* keys come only with a tracer
+ * process; under strace-seccomp that is strace, the benchmark's parent,
+ * and there are no bench_* keys, since strace, not the driver, reaps the
+ * benchmark. Every wait has a deadline of SECONDS (default 60) per trial; a
+ * process past it is killed.
  */
 #if defined(__linux__)
 #define _GNU_SOURCE
@@ -43,16 +63,20 @@
 #include "calls.h"
 #include "cloexec.h"
 #include "mechanism.h"
+#include "noise.h"
 #include "observer.h"
 
 #define REASON_MAX 512
+#define PAD_MAX 65536 /* far below any ARG_MAX, and 16 pages of stack shifts */
+#define FACTS_MAX 320
 
 struct cell {
 	char id[128], call[32], fd[16], tracer[48], placement[16];
-	long trials, rounds, warmup;
+	long trials, rounds, warmup, pad;
 	const struct tt_mechanism *m;
 	int inspect;
-	enum tt_call measured;
+	enum tt_call measured, filtered; /* filtered: the call whose system calls the filter selects */
+	int names_filter;                /* TRACER ends in @CALL */
 };
 
 struct trial {
@@ -61,6 +85,8 @@ struct trial {
 	int ready, go; /* driver's ends of the benchmark's pipes */
 	time_t deadline;
 	char reason[REASON_MAX];
+	char facts[FACTS_MAX]; /* what the host said of its processes, as "#noise" keys */
+	long long steal;       /* the host's steal ticks when it started, then during it; -1: unknown */
 };
 
 /* Where a child runs and where its stderr goes. */
@@ -133,21 +159,47 @@ expect(struct trial *t, int fd, const char *word, const char *who, const char *e
 	    r == 1 ? line : *first_words(errfile) ? first_words(errfile) : "it exited");
 }
 
-/* Wait for a child to end before the deadline (then kill it); returns its wait status. */
+/*
+ * Whether a child has ended. Linux leaves it unreaped (WNOWAIT), so its
+ * /proc entries can still be read; elsewhere it is reaped here, into *status.
+ */
 static int
-reap(pid_t pid, time_t deadline)
+has_ended(pid_t pid, int *status)
+{
+#if defined(__linux__)
+	siginfo_t si;
+
+	memset(&si, 0, sizeof si);
+	(void)status;
+	return waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid == pid;
+#else
+	return waitpid(pid, status, WNOHANG) != 0;
+#endif
+}
+
+/*
+ * Wait for a child to end before the deadline (then kill it); returns its
+ * wait status. A child that ended by itself has what the host says of it
+ * (noise.h) added to facts as `who`'s, before it is reaped.
+ */
+static int
+reap(pid_t pid, time_t deadline, const char *who, char facts[FACTS_MAX])
 {
 	int status = 0;
 	struct timespec ms = { 0, 1000000 };
 
-	while (waitpid(pid, &status, WNOHANG) == 0) {
+	while (!has_ended(pid, &status)) {
 		if (time(NULL) >= deadline) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			break;
+			return status;
 		}
 		nanosleep(&ms, NULL);
 	}
+	tt_noise_process(facts, FACTS_MAX, who, pid);
+#if defined(__linux__)
+	waitpid(pid, &status, 0);
+#endif
 	return status;
 }
 
@@ -236,7 +288,7 @@ start_bench(const struct cell *c, struct trial *t, struct placement *where)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
-		char path[PATH_MAX], rounds[24], warmup[24], rfd[16], gfd[16], tracer[24];
+		char path[PATH_MAX], rounds[24], warmup[24], rfd[16], gfd[16], tracer[24], *pad;
 		char *argv[40], **command;
 		int i = 0;
 
@@ -266,10 +318,22 @@ start_bench(const struct cell *c, struct trial *t, struct placement *where)
 			if (c->inspect)
 				argv[i++] = "-i";
 		}
+		if (c->filtered != c->measured) {
+			argv[i++] = "-F"; argv[i++] = (char *)tt_calls[c->filtered].name;
+		}
 		argv[i] = NULL;
 		if (c->m->bench.preload != NULL)
 			setenv("TT_PRELOAD_HANDLER", c->inspect ? "inspect" : "null", 1);
-		command = tt_mechanism_command(&c->m->bench, &tt_calls[c->measured], build_dir, argv);
+		/* Set even when empty, so one byte more of padding is one byte more of environment. */
+		if ((pad = malloc((size_t)c->pad + 1)) != NULL) {
+			memset(pad, 'x', (size_t)c->pad);
+			pad[c->pad] = '\0';
+		}
+		if (pad == NULL || setenv("TT_PAD", pad, 1) != 0) {
+			fprintf(stderr, "cannot pad the environment with %ld bytes: %s\n", c->pad, strerror(errno));
+			_exit(127);
+		}
+		command = tt_mechanism_command(&c->m->bench, &tt_calls[c->filtered], build_dir, argv);
 		execvp(command[0], command);
 		fprintf(stderr, "cannot run %s: %s\n", command[0], strerror(errno));
 		_exit(127);
@@ -329,6 +393,19 @@ emit_rounds(const struct cell *c, long trial, struct trial *t)
 	return 0;
 }
 
+static void
+emit_noise(const struct cell *c, long trial, const struct trial *t)
+{
+	const char *boot = tt_boot_id();
+
+	printf("#noise %s %ld pad_bytes=%ld%s", c->id, trial, c->pad, t->facts);
+	if (t->steal >= 0)
+		printf(" steal_ticks=%lld", t->steal);
+	if (boot != NULL)
+		printf(" boot_id=%s", boot);
+	putchar('\n');
+}
+
 static int
 run_trial(const struct cell *c, long trial, struct trial *t)
 {
@@ -336,11 +413,15 @@ run_trial(const struct cell *c, long trial, struct trial *t)
 	struct placement bench = { strcmp(c->placement, "unpinned") == 0 ? -1 : cpu_a, bench_err };
 	struct placement tracer = { strcmp(c->placement, "same-cpu") == 0 ? cpu_a
 	    : strcmp(c->placement, "cross-cpu") == 0 ? cpu_b : -1, tracer_err };
+	/* Under strace-seccomp the driver's child is strace, the benchmark's parent and tracer. */
+	const char *child = c->m->bench.strace != NULL ? "tracer" : "bench";
 	char line[128];
 	unsigned long stops;
+	long long steal;
 	int status;
 
 	t->deadline = time(NULL) + timeout_s;
+	t->steal = tt_steal_ticks();
 	if (traced) {
 		if (start_tracer(c, t, &tracer) != 0)
 			return fail(t, "cannot start the tracer: %s", strerror(errno));
@@ -364,7 +445,7 @@ run_trial(const struct cell *c, long trial, struct trial *t)
 		r = tt_observer_report(&t->tracer, SIGUSR1, line, sizeof line, t->deadline, &stops);
 		if (r < 0)
 			return fail(t, "the tracer did not detach (%s)", first_words(tracer_err));
-		status = reap(t->tracer.pid, t->deadline);
+		status = reap(t->tracer.pid, t->deadline, "tracer", t->facts);
 		t->tracer.pid = live[1] = 0;
 		if (!exited_cleanly(status))
 			return fail(t, "the tracer ended badly (%s): %s", how_it_ended(status), first_words(tracer_err));
@@ -375,17 +456,29 @@ run_trial(const struct cell *c, long trial, struct trial *t)
 		return fail(t, "the benchmark went away after measuring: %s", first_words(bench_err));
 	while (tt_read_line(t->ready, line, sizeof line, t->deadline) == 1)
 		; /* until the benchmark closes its end by exiting */
-	status = reap(t->bench, t->deadline);
+	status = reap(t->bench, t->deadline, child, t->facts);
 	t->bench = live[0] = 0;
+	steal = tt_steal_ticks();
+	t->steal = t->steal >= 0 && steal >= t->steal ? steal - t->steal : -1;
 	if (!exited_cleanly(status))
 		return fail(t, "the benchmark ended badly (%s): %s", how_it_ended(status), first_words(bench_err));
-	return emit_rounds(c, trial, t);
+	if (emit_rounds(c, trial, t) != 0)
+		return -1;
+	emit_noise(c, trial, t);
+	return 0;
 }
 
 /* A reason the host cannot serve this cell at all, or NULL. */
 static const char *
 unservable(const struct cell *c)
 {
+	static char why[160];
+
+	if (c->names_filter && !TT_FILTERS_CALLS(c->m)) {
+		snprintf(why, sizeof why, "%s has no filter that could select %s's system calls instead of %s's",
+		    c->m->name, tt_calls[c->filtered].name, tt_calls[c->measured].name);
+		return why;
+	}
 	if (strcmp(c->placement, "unpinned") != 0 && cpu_a < 0)
 		return "CPU pinning is not available on this OS";
 	if (strcmp(c->placement, "cross-cpu") == 0 && cpu_b < 0)
@@ -405,26 +498,37 @@ misplaced(const struct cell *c)
 	return NULL;
 }
 
-/* Resolve the call and "name[:handler]" into c->measured, c->m and c->inspect; a message when one names nothing known. */
+/*
+ * Resolve the call and "name[:handler][@call]" into c->measured, c->m,
+ * c->inspect and c->filtered; a message when one names nothing known.
+ */
 static const char *
 unknown(struct cell *c)
 {
 	static char why[160];
-	char *handler = strchr(c->tracer, ':');
+	char name[sizeof c->tracer], *handler, *other;
 	int call = tt_calls_named(tt_calls, TT_NCALLS, c->call);
 
 	if (call < 0) {
 		snprintf(why, sizeof why, "unknown call %.31s", c->call);
 		return why;
 	}
-	c->measured = (enum tt_call)call;
-	if (handler != NULL)
+	c->measured = c->filtered = (enum tt_call)call;
+	memcpy(name, c->tracer, sizeof name);
+	if ((other = strchr(name, '@')) != NULL) {
+		*other++ = '\0';
+		if ((call = tt_calls_named(tt_calls, TT_NCALLS, other)) < 0) {
+			snprintf(why, sizeof why, "unknown call %.31s after @ in %.47s", other, c->tracer);
+			return why;
+		}
+		c->filtered = (enum tt_call)call;
+		c->names_filter = 1;
+	}
+	if ((handler = strchr(name, ':')) != NULL)
 		*handler++ = '\0';
-	c->m = tt_mechanism_named(c->tracer);
-	if (handler != NULL)
-		handler[-1] = ':';
+	c->m = tt_mechanism_named(name);
 	if (c->m == NULL)
-		snprintf(why, sizeof why, "unknown mechanism %.48s", c->tracer);
+		snprintf(why, sizeof why, "unknown mechanism %.47s", name);
 	else if (handler != NULL && (!c->m->handlers || (strcmp(handler, "null") != 0 && strcmp(handler, "inspect") != 0)))
 		snprintf(why, sizeof why, "mechanism %s has no handler %.20s", c->m->name, handler);
 	else {
@@ -442,6 +546,7 @@ run_cell(struct cell *c)
 	long trial;
 
 	printf("#cell %s begin\n", c->id);
+	fflush(stdout); /* so a runner that stops us mid-cell knows which cell it was */
 	if ((why = unknown(c)) != NULL || (why = misplaced(c)) != NULL) {
 		printf("#cell %s failed %s\n", c->id, why);
 		return;
@@ -484,12 +589,111 @@ find_cpus(void)
 #endif
 }
 
+/* A batch line's fields: the words first, then the numbers, each with its bounds. */
+static const char *const field_names[] = { "ID", "CALL", "FD", "TRACER", "PLACEMENT", "TRIALS", "ROUNDS", "WARMUP", "PAD_BYTES" };
+#define NFIELDS 9
+#define NWORDS 5
+
+/* One batch line into c: why it cannot be, naming the field, or NULL. */
+static const char *
+parse_cell(char *line, struct cell *c)
+{
+	static char why[200];
+	char *field[NFIELDS + 1], *word, *end;
+	char *words[NWORDS] = { c->id, c->call, c->fd, c->tracer, c->placement };
+	size_t room[NWORDS] = { sizeof c->id, sizeof c->call, sizeof c->fd, sizeof c->tracer, sizeof c->placement };
+	long *numbers[NFIELDS - NWORDS] = { &c->trials, &c->rounds, &c->warmup, &c->pad };
+	const long least[NFIELDS - NWORDS] = { 1, 1, 0, 0 }, most[NFIELDS - NWORDS] = { LONG_MAX, LONG_MAX, LONG_MAX, PAD_MAX };
+	int n = 0, i;
+
+	for (word = strtok(line, " \t\r\n"); word != NULL && n <= NFIELDS; word = strtok(NULL, " \t\r\n"))
+		field[n++] = word;
+	if (n < NFIELDS - 1 || n > NFIELDS) {
+		snprintf(why, sizeof why, "%s%d fields, expected ID CALL FD TRACER PLACEMENT TRIALS ROUNDS WARMUP [PAD_BYTES]",
+		    n > NFIELDS ? "more than " : "", n > NFIELDS ? NFIELDS : n);
+		return why;
+	}
+	for (i = 0; i < NWORDS; i++) {
+		if (strlen(field[i]) >= room[i]) {
+			snprintf(why, sizeof why, "field %d (%s) is longer than %lu characters", i + 1, field_names[i],
+			    (unsigned long)room[i] - 1);
+			return why;
+		}
+		strcpy(words[i], field[i]);
+	}
+	for (i = NWORDS; i < NFIELDS; i++) {
+		long *v = numbers[i - NWORDS];
+		if (i == n) {
+			*v = 0; /* PAD_BYTES left out */
+			break;
+		}
+		errno = 0;
+		*v = strtol(field[i], &end, 10);
+		if (*end != '\0' || errno != 0 || *v < least[i - NWORDS] || *v > most[i - NWORDS]) {
+			if (most[i - NWORDS] == LONG_MAX)
+				snprintf(why, sizeof why, "field %d (%s) must be an integer >= %ld, got \"%.40s\"", i + 1,
+				    field_names[i], least[i - NWORDS], field[i]);
+			else
+				snprintf(why, sizeof why, "field %d (%s) must be an integer from %ld to %ld, got \"%.40s\"", i + 1,
+				    field_names[i], least[i - NWORDS], most[i - NWORDS], field[i]);
+			return why;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Every cell of the batch on standard input, read before any is run, so a
+ * malformed line stops the driver (status 2, naming the line and the
+ * field) with nothing measured.
+ */
+static struct cell *
+read_batch(size_t *count)
+{
+	char line[512];
+	struct cell *cells = NULL, *grown;
+	size_t n = 0, room = 0;
+	long lineno = 0;
+	const char *why;
+
+	while (fgets(line, sizeof line, stdin) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(stdin)) {
+			fprintf(stderr, "tt-driver: batch on standard input, line %ld: longer than %d characters\n", lineno,
+			    (int)sizeof line - 2);
+			exit(2);
+		}
+		if (line[strspn(line, " \t\r\n")] == '\0' || line[0] == '#')
+			continue;
+		if (n == room) {
+			room = room > 0 ? 2 * room : 64;
+			if ((grown = realloc(cells, room * sizeof *cells)) == NULL) {
+				fprintf(stderr, "tt-driver: out of memory for a batch of %lu cells\n", (unsigned long)room);
+				exit(1);
+			}
+			cells = grown;
+		}
+		memset(&cells[n], 0, sizeof cells[n]);
+		if ((why = parse_cell(line, &cells[n])) != NULL) {
+			fprintf(stderr, "tt-driver: batch on standard input, line %ld: %s\n", lineno, why);
+			exit(2);
+		}
+		n++;
+	}
+	if (ferror(stdin)) {
+		fprintf(stderr, "tt-driver: cannot read the batch: %s\n", strerror(errno));
+		exit(1);
+	}
+	*count = n;
+	return cells;
+}
+
 int
 main(int argc, char **argv)
 {
-	char line[512];
 	struct sigaction sa;
-	long lineno = 0;
+	struct cell *cells;
+	size_t count, i;
 	int opt;
 
 	if (tt_list_mechanisms_asked(argc, argv)) {
@@ -506,6 +710,7 @@ main(int argc, char **argv)
 	}
 	if (build_dir == NULL || scratch_dir == NULL || timeout_s < 1)
 		goto usage;
+	cells = read_batch(&count);
 	if (mkdir(scratch_dir, 0700) != 0 && errno != EEXIST) {
 		fprintf(stderr, "tt-driver: cannot create scratch directory %s: %s\n", scratch_dir, strerror(errno));
 		return 1;
@@ -523,22 +728,12 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout shows up as a failed fflush */
 	find_cpus();
 
-	while (fgets(line, sizeof line, stdin) != NULL) {
-		struct cell c;
-
-		lineno++;
-		if (line[0] == '\n' || line[0] == '#')
-			continue;
-		memset(&c, 0, sizeof c);
-		if (sscanf(line, "%127s %31s %15s %31s %15s %ld %ld %ld", c.id, c.call, c.fd, c.tracer,
-		        c.placement, &c.trials, &c.rounds, &c.warmup) != 8 || c.trials < 1 || c.rounds < 1 || c.warmup < 0) {
-			fprintf(stderr, "tt-driver: batch line %ld is malformed: %s", lineno, line);
-			return 2;
-		}
-		run_cell(&c);
+	for (i = 0; i < count; i++) {
+		run_cell(&cells[i]);
 		if (fflush(stdout) != 0)
 			return 1;
 	}
+	free(cells);
 	unlink(bench_out);
 	unlink(bench_err);
 	unlink(tracer_err);

@@ -35,6 +35,8 @@ Linux)
 	# Whether a tracer may attach by PID: Yama's policy and this user's capabilities.
 	echo "ptrace_scope=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null)"
 	echo "cap_eff=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status)"
+	# Address-space randomization moves stack, heap and libraries between trials: 0 off, 1 partial, 2 full.
+	echo "aslr=$(cat /proc/sys/kernel/randomize_va_space 2>/dev/null)"
 	# Frequency scaling and turbo change how much work a TSC cycle is; a hypervisor adds its own exits.
 	cpu=/sys/devices/system/cpu
 	echo "cpufreq_governor=$(cat $cpu/cpu*/cpufreq/scaling_governor 2>/dev/null | sort -u | tr '\n' ' ')"
@@ -61,6 +63,8 @@ OpenBSD)
 	echo "cpufreq_governor=$(sysctl -n hw.perfpolicy 2>/dev/null)"
 	echo "dmi_sys_vendor=$(sysctl -n hw.vendor 2>/dev/null)"
 	echo "dmi_product_name=$(sysctl -n hw.product 2>/dev/null)"
+	# OpenBSD randomizes address spaces with no system-wide switch to turn it off: Linux's "full" (2).
+	echo "aslr=2"
 	;;
 esac
 if [ -x "$build/tt-tscfreq" ]; then

@@ -50,6 +50,13 @@ struct tt_mechanism {
 /* A second process intercepts the microbenchmark: CPU placement matters. */
 #define TT_TRACER_PROCESS(m) ((m)->bench.observer != NULL)
 
+/*
+ * The microbenchmark's calls are selected by a list it is given (its seccomp
+ * filter, or strace's -e trace=): it can be told to select another call's
+ * system calls than the measured one's (tt-driver's MECH@CALL).
+ */
+#define TT_FILTERS_CALLS(m) ((m)->filter || (m)->bench.strace != NULL)
+
 /* The mechanism called name, or NULL. */
 const struct tt_mechanism *tt_mechanism_named(const char *name);
 

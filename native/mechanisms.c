@@ -163,7 +163,7 @@ tt_list_mechanisms(FILE *out)
 	size_t i;
 	int s, listed;
 
-	fprintf(out, "name\tos\ttracer_process\thandlers\tmacro\tselections\n");
+	fprintf(out, "name\tos\ttracer_process\thandlers\tmacro\tselections\tfilter\n");
 	for (i = 0; i < REGISTERED; i++) {
 		const struct tt_mechanism *m = registry[i];
 		fprintf(out, "%s\t%s\t%s\t%s\t%s\t", m->name, m->os, yes(TT_TRACER_PROCESS(m)), yes(m->handlers),
@@ -171,7 +171,7 @@ tt_list_mechanisms(FILE *out)
 		for (s = 0, listed = 0; s < TT_NSELECTIONS; s++)
 			if (m->selections & TT_SELECTS(s))
 				fprintf(out, "%s%s", listed++ > 0 ? "," : "", tt_selections[s].name);
-		fprintf(out, "%s\n", listed > 0 ? "" : "-");
+		fprintf(out, "%s\t%s\n", listed > 0 ? "" : "-", yes(TT_FILTERS_CALLS(m)));
 	}
 }
 

@@ -5,12 +5,13 @@ import { join } from "node:path";
 import { CALL_SELECTIONS } from "../scripts/kinds/macro/macroSpec.ts";
 import { MACRO_MECHANISMS, MECHANISM_NAMES, MECHANISMS } from "../scripts/model/vocabulary.ts";
 import { BUILD_DIR, buildNative, removeDir, tempDir } from "./support/native.ts";
+import { requireTool } from "./support/requireTool.ts";
 
 // The C registry (native/mechanisms.c) and the TypeScript vocabulary must
 // name the same mechanisms with the same properties, and the runners must
 // act on what the registry says.
 
-const COLUMNS = ["name", "os", "tracer_process", "handlers", "macro", "selections"];
+const COLUMNS = ["name", "os", "tracer_process", "handlers", "macro", "selections", "filter"];
 
 let scratch: string;
 
@@ -58,6 +59,7 @@ test("tt-driver lists exactly the mechanisms of the vocabulary, each with its pr
     assert.equal(m.tracer_process, yesNo(known.tracerProcess), `${name}: tracer_process`);
     assert.equal(m.handlers, yesNo(known.handlers), `${name}: handlers`);
     assert.equal(m.macro, yesNo((MACRO_MECHANISMS as readonly string[]).includes(name)), `${name}: macro`);
+    assert.equal(m.filter, yesNo(known.filter), `${name}: filter`);
     if (m.macro === "no") {
       assert.equal(m.selections, "-", `${name}: selections`);
     } else {
@@ -86,6 +88,19 @@ test("tt-driver takes the placements and handlers the listing says, and no other
     const end = r.stdout.split("\n").find((l) => l.startsWith(`#cell ${c.id} `) && !l.endsWith(" begin")) ?? "(no end line)";
     assert.match(end, new RegExp(`^#cell ${c.id} failed `), c.id);
     assert.match(end, c.reason, c.id);
+  }
+});
+
+test("tt-driver takes MECH@CALL for the mechanisms the listing says have a filter, and skips the others' cells", () => {
+  requireTool("strace", "apt-get install strace"); // strace-seccomp's filter is strace's
+  const listed = [...registry()];
+  const batch = listed.map(([name]) => `${name} getppid valid ${name}@open unpinned 1 1 0\n`).join("");
+  const r = run("tt-driver", ["-b", BUILD_DIR, "-d", join(scratch, "filter")], batch);
+  assert.equal(r.status, 0, r.stderr);
+  for (const [name, m] of listed) {
+    const end = r.stdout.split("\n").find((l) => l.startsWith(`#cell ${name} `) && !l.endsWith(" begin"));
+    if (m.filter === "yes") assert.equal(end, `#cell ${name} done`, name);
+    else assert.equal(end, `#cell ${name} skipped ${name} has no filter that could select open's system calls instead of getppid's`, name);
   }
 });
 

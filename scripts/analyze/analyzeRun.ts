@@ -2,7 +2,7 @@ import { median } from "simple-statistics";
 import { cellId, type CellRecord } from "../model/cell.ts";
 import { DEFAULT_ANALYSIS, type AnalysisSettings, type MicroManifest } from "../model/manifest.ts";
 import type { HostFacts } from "../model/hostFacts.ts";
-import { parseTracer, plainPlacementFor } from "../model/vocabulary.ts";
+import { canonicalTracer, parseTracer, plainPlacementFor } from "../model/vocabulary.ts";
 import { writeFileAtomic } from "../results/atomicWrite.ts";
 import { readRawCsv, type RawRow } from "../results/rawCsv.ts";
 import { runPaths } from "../results/runDir.ts";
@@ -152,7 +152,7 @@ function withAnalysisCost(rows: SummaryRow[]): SummaryRow[] {
   for (const row of rows) {
     const parts = parseTracer(row.tracer);
     if (typeof parts === "string" || parts.handler !== "inspect") continue;
-    const nullHandler = byId.get(cellId({ ...row, tracer: parts.mechanism }));
+    const nullHandler = byId.get(cellId({ ...row, tracer: canonicalTracer({ ...parts, handler: null }) }));
     if (nullHandler) row.analysis_cycles = row.median - nullHandler.median;
   }
   return rows;

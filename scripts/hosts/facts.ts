@@ -48,6 +48,7 @@ export function parseFacts(name: string, output: string): HostFacts {
     dmiVendor: optional("dmi_sys_vendor"),
     dmiProduct: optional("dmi_product_name"),
     virtDetected: optional("virt_detected"),
+    aslr: num("aslr"),
   };
   return { ...facts, fingerprint: hardwareFingerprint(facts), ptraceAttach: facts.os === "Linux" ? ptraceAttach(kv) : null };
 }

@@ -24,6 +24,7 @@ export interface HostFacts {
   dmiVendor?: string | null; // /sys/class/dmi/id/sys_vendor or hw.vendor
   dmiProduct?: string | null; // /sys/class/dmi/id/product_name or hw.product
   virtDetected?: string | null; // systemd-detect-virt --vm ("none", "kvm", ...); null where it is not installed
+  aslr?: number | null; // address-space randomization: randomize_va_space (0 off, 1 partial, 2 full; OpenBSD 2); null when not exposed
   // CPU model, cores, memory and TSC frequency, rounded so that every OS booted on the same hardware agrees.
   fingerprint?: string;
   // Linux: whether a tracer may attach by PID (Yama ptrace_scope, CAP_SYS_PTRACE) and why; null elsewhere.

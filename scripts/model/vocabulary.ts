@@ -22,21 +22,24 @@ export type Fd = (typeof FDS)[number];
  * call through) or the inspect handler (read the call's arguments and judge
  * its path): interception vs analysis cost. `macro`: it can run a whole
  * program (seccomp-errno denies the calls it selects, so a program would
- * only fail; systrace has no whole-program runner).
+ * only fail; systrace has no whole-program runner). `filter`: the calls it
+ * intercepts are selected by a list it is given (a seccomp filter, strace's
+ * -e trace=), so "@call" can make it select another call than the measured
+ * one, which then runs past it untraced.
  */
 export const MECHANISMS = {
-  none: { tracerProcess: false, handlers: false, os: "any", macro: true },
-  ptrace: { tracerProcess: true, handlers: true, os: "Linux", macro: true },
-  "ptrace-seccomp": { tracerProcess: true, handlers: true, os: "Linux", macro: true },
-  "seccomp-allow": { tracerProcess: false, handlers: false, os: "Linux", macro: true },
-  "seccomp-errno": { tracerProcess: false, handlers: false, os: "Linux", macro: false },
-  "seccomp-notify": { tracerProcess: true, handlers: true, os: "Linux", macro: true },
-  sud: { tracerProcess: false, handlers: true, os: "Linux", macro: true },
-  preload: { tracerProcess: false, handlers: true, os: "Linux", macro: true },
-  strace: { tracerProcess: true, handlers: false, os: "Linux", macro: true },
-  "strace-seccomp": { tracerProcess: false, handlers: false, os: "Linux", macro: true },
-  systrace: { tracerProcess: true, handlers: false, os: "OpenBSD", macro: false },
-  "systrace-permit": { tracerProcess: true, handlers: false, os: "OpenBSD", macro: false },
+  none: { tracerProcess: false, handlers: false, os: "any", macro: true, filter: false },
+  ptrace: { tracerProcess: true, handlers: true, os: "Linux", macro: true, filter: false },
+  "ptrace-seccomp": { tracerProcess: true, handlers: true, os: "Linux", macro: true, filter: true },
+  "seccomp-allow": { tracerProcess: false, handlers: false, os: "Linux", macro: true, filter: true },
+  "seccomp-errno": { tracerProcess: false, handlers: false, os: "Linux", macro: false, filter: true },
+  "seccomp-notify": { tracerProcess: true, handlers: true, os: "Linux", macro: true, filter: true },
+  sud: { tracerProcess: false, handlers: true, os: "Linux", macro: true, filter: false },
+  preload: { tracerProcess: false, handlers: true, os: "Linux", macro: true, filter: false },
+  strace: { tracerProcess: true, handlers: false, os: "Linux", macro: true, filter: false },
+  "strace-seccomp": { tracerProcess: false, handlers: false, os: "Linux", macro: true, filter: true },
+  systrace: { tracerProcess: true, handlers: false, os: "OpenBSD", macro: false, filter: false },
+  "systrace-permit": { tracerProcess: true, handlers: false, os: "OpenBSD", macro: false, filter: false },
 } as const;
 export type Mechanism = keyof typeof MECHANISMS;
 export const MECHANISM_NAMES = Object.keys(MECHANISMS) as Mechanism[];
@@ -46,35 +49,57 @@ export const MACRO_MECHANISMS = MECHANISM_NAMES.filter((m) => MECHANISMS[m].macr
 export const HANDLERS = ["null", "inspect"] as const;
 export type Handler = (typeof HANDLERS)[number];
 
-/** A tracer as specs and CSVs name it: a mechanism, with ":inspect" (or ":null", the default) where it has handlers. */
+/**
+ * A tracer as specs and CSVs name it: a mechanism, with ":inspect" (or
+ * ":null", the default) where it has handlers, and "@call" where its filter
+ * is to select that call's system calls instead of the measured call's.
+ */
 export type Tracer = string;
 
 export interface TracerParts {
   mechanism: Mechanism;
   handler: Handler | null;
+  /** The call its filter selects instead of the measured one; absent or null: the measured call. */
+  filterCall?: Call | null;
 }
 
-/** Split "mechanism[:handler]"; a message saying what is wrong, or the parts. */
+/** Split "mechanism[:handler][@call]"; a message saying what is wrong, or the parts. */
 export function parseTracer(name: string): TracerParts | string {
-  const [mechanism, handler, ...rest] = name.split(":");
+  const at = name.indexOf("@");
+  const head = at < 0 ? name : name.slice(0, at);
+  const [mechanism, handler, ...rest] = head.split(":");
   if (!(mechanism in MECHANISMS)) return `unknown mechanism "${mechanism}" (known: ${MECHANISM_NAMES.join(", ")})`;
   const m = mechanism as Mechanism;
-  if (handler === undefined) return { mechanism: m, handler: MECHANISMS[m].handlers ? "null" : null };
-  if (!MECHANISMS[m].handlers) return `mechanism "${m}" has no handlers (${MECHANISM_NAMES.filter((n) => MECHANISMS[n].handlers).join(", ")} have)`;
-  if (rest.length > 0 || !(HANDLERS as readonly string[]).includes(handler)) {
-    return `unknown handler "${name.slice(m.length + 1)}" of ${m} (known: ${HANDLERS.join(", ")})`;
+  if (handler !== undefined && !MECHANISMS[m].handlers) {
+    return `mechanism "${m}" has no handlers (${MECHANISM_NAMES.filter((n) => MECHANISMS[n].handlers).join(", ")} have)`;
   }
-  return { mechanism: m, handler: handler as Handler };
+  if (handler !== undefined && (rest.length > 0 || !(HANDLERS as readonly string[]).includes(handler))) {
+    return `unknown handler "${head.slice(m.length + 1)}" of ${m} (known: ${HANDLERS.join(", ")})`;
+  }
+  const parts = { mechanism: m, handler: (handler as Handler | undefined) ?? (MECHANISMS[m].handlers ? "null" : null) };
+  if (at < 0) return parts;
+  const call = name.slice(at + 1);
+  if (!MECHANISMS[m].filter) {
+    return `mechanism "${m}" has no filter to select another call by "@${call}" (${MECHANISM_NAMES.filter((n) => MECHANISMS[n].filter).join(", ")} have)`;
+  }
+  if (!(CALLS as readonly string[]).includes(call)) return `unknown call "${call}" after "@" (known: ${CALLS.join(", ")})`;
+  return { ...parts, filterCall: call as Call };
 }
 
 /** The mechanism of a tracer name already validated by the spec. */
 export function mechanismOf(tracer: Tracer): Mechanism {
-  return tracer.split(":")[0] as Mechanism;
+  return tracer.split(/[:@]/)[0] as Mechanism;
+}
+
+/** The call a validated tracer's filter selects instead of the measured one ("@call"), or null. */
+export function filterCallOf(tracer: Tracer): Call | null {
+  const at = tracer.indexOf("@");
+  return at < 0 ? null : (tracer.slice(at + 1) as Call);
 }
 
 /** The canonical spelling: the null handler is the default and is not written. */
 export function canonicalTracer(parts: TracerParts): Tracer {
-  return parts.handler === "inspect" ? `${parts.mechanism}:inspect` : parts.mechanism;
+  return `${parts.mechanism}${parts.handler === "inspect" ? ":inspect" : ""}${parts.filterCall ? `@${parts.filterCall}` : ""}`;
 }
 
 // Placements of tracer and tracee on CPUs. A cell without a tracer process
@@ -91,18 +116,38 @@ export function plainPlacementFor(placement: Placement): Placement {
 /** The errno seccomp-errno's filter makes the measured calls return. */
 export const FILTER_ERRNO = "EPERM";
 
-/** What a correct round returns: "ok" or the errno name, calls of a sequence joined by ";". */
+/**
+ * The system calls each call makes, as native/calls.c gives them to the
+ * filters (x86-64 Linux, glibc: stat and fstat both use newfstatat), so a
+ * filter selecting one call may select part of another.
+ */
+const SYSTEM_CALLS: Record<Call, readonly string[]> = {
+  open: ["openat", "open"],
+  write: ["write"],
+  close: ["close"],
+  "open-write-close": ["write", "close", "openat", "open"],
+  getppid: ["getppid"],
+  read: ["read"],
+  stat: ["newfstatat", "stat"],
+  fstat: ["newfstatat", "fstat"],
+};
+
+/**
+ * What a correct round returns: "ok" or the errno name, calls of a sequence
+ * joined by ";". Under seccomp-errno a call fails with FILTER_ERRNO where
+ * the filter selects its system calls: the measured call's, or with "@call"
+ * that call's, which may leave the measured call returning what it would plain.
+ */
 export function expectedResult(call: Call, fd: Fd, tracer: Tracer = "none"): string {
-  const calls = call === "open-write-close" ? 3 : 1;
-  if (mechanismOf(tracer) === "seccomp-errno") return Array(calls).fill(FILTER_ERRNO).join(";");
-  if (fd === "valid") return Array(calls).fill("ok").join(";");
-  switch (call) {
-    case "open":
-    case "stat":
-      return "ENOENT";
-    case "open-write-close":
-      return "ENOENT;EBADF;EBADF";
-    default:
-      return "EBADF";
+  const refused = mechanismOf(tracer) === "seccomp-errno" ? SYSTEM_CALLS[filterCallOf(tracer) ?? call] : [];
+  const fails = (c: Call) => SYSTEM_CALLS[c].some((s) => refused.includes(s));
+  if (call === "open-write-close") {
+    // write and close take the descriptor open returned: -1 when it failed.
+    const open = fails("open") ? FILTER_ERRNO : fd === "valid" ? "ok" : "ENOENT";
+    const onFile = (c: Call) => (fails(c) ? FILTER_ERRNO : open === "ok" ? "ok" : "EBADF");
+    return [open, onFile("write"), onFile("close")].join(";");
   }
+  // A valid close() round first opens, untimed, the file it closes: a refused open is the round's result.
+  if (fails(call) || (call === "close" && fd === "valid" && fails("open"))) return FILTER_ERRNO;
+  return fd === "valid" ? "ok" : call === "open" || call === "stat" ? "ENOENT" : "EBADF";
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +7,7 @@ import { groupBy } from "../analyze/groupBy.ts";
 import type { Host } from "../hosts/host.ts";
 import { cellId, type CellRecord } from "../model/cell.ts";
 import type { MicroSettings } from "../model/manifest.ts";
+import { seededRandom } from "../model/random.ts";
 import { blockOrder } from "../plan/blockOrder.ts";
 import { appendRawRows } from "../results/runDir.ts";
 import { appendTrialRow, readTrialsCsv, type TrialRow } from "../results/trialsCsv.ts";
@@ -16,6 +18,15 @@ import { probeMechanisms } from "./probeMechanisms.ts";
 
 /** A (cell, trial) as the driver names it: the cell's id and the trial, so one batch line runs one process. */
 const unitId = (cell: CellRecord, trial: number) => `${cell.id}#${trial}`;
+
+/**
+ * Bytes added to the benchmark's environment for a (cell, trial), uniform in
+ * 0..4095 (Mytkowicz et al. 2009: environment size moves the stack and can
+ * change timings). Drawn from the run's order seed, so a resumed run pads a
+ * trial as the first attempt would have.
+ */
+export const padBytes = (orderSeed: number, host: string, cellId: string, trial: number) =>
+  Math.floor(seededRandom(createHash("sha256").update(`${orderSeed}/${host}/${cellId}/${trial}`).digest().readUInt32LE(0))() * 4096);
 
 const count = (value: string | undefined) => (value === undefined || value === "" || !Number.isFinite(Number(value)) ? null : Number(value));
 
@@ -95,7 +106,7 @@ async function measureBlock(
 
   ctx.log("driver")(`tt-driver: block ${block}, ${units.length} trials, scratch ${ctx.scratchDir}, ${ctx.settings.timeoutSeconds}s limit per trial\n`);
   const { rounds, warmup } = ctx.settings;
-  const batch = units.map(({ cell }) => [unitId(cell, block), cell.call, cell.fd, cell.tracer, cell.placement, 1, rounds, warmup].join(" ")).join("\n");
+  const batch = units.map(({ cell }) => [unitId(cell, block), cell.call, cell.fd, cell.tracer, cell.placement, 1, rounds, warmup, padBytes(ctx.orderSeed, host.name, cell.id, block)].join(" ")).join("\n");
   const end = await host.runBatch(`${batch}\n`, {
     scratchDir: ctx.scratchDir,
     timeoutSeconds: ctx.settings.timeoutSeconds,
