@@ -60,8 +60,8 @@ test("plan lists the cells without measuring", () => {
   const lines = r.stdout.trim().split("\n");
   // 4 calls × 2 fds × (plain unpinned + pinned, ptrace × 3 placements, systrace × 3 placements)
   assert.equal(lines.at(-1), "64 micro cells on 1 host(s)");
-  assert.ok(lines.includes("local/write/invalid/ptrace/cross-cpu\t5 trials × 51 rounds"));
-  assert.match(r.stdout, /local\/open\/valid\/systrace\/unpinned\t5 trials × 51 rounds\tskipped: systrace is an OpenBSD kernel facility/);
+  assert.ok(lines.includes("local/write/invalid/ptrace/cross-cpu\t10 trials × 51 rounds"));
+  assert.match(r.stdout, /local\/open\/valid\/systrace\/unpinned\t10 trials × 51 rounds\tskipped: systrace is an OpenBSD kernel facility/);
 });
 
 test("the older tracers: is read as mechanisms:, with a warning that points at it", () => {

@@ -3,7 +3,11 @@ import assert from "node:assert/strict";
 import { compareRuns, type RunSamples } from "../scripts/analyze/compareRuns.ts";
 import { comparisonText } from "../scripts/render/compareReport.ts";
 import type { Call } from "../scripts/model/vocabulary.ts";
-import { microCell, microManifest } from "./support/syntheticRun.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { microKind } from "../scripts/kinds/micro/index.ts";
+import { microCell, microManifest, roundsOf, writeMicroRun } from "./support/syntheticRun.ts";
 
 /** A run on one host with the given calls (write, invalid fd, plain), each round costing cycles(round). */
 function run(dir: string, host: string, calls: Call[], cycles: (call: Call, round: number) => number): RunSamples {
@@ -45,4 +49,17 @@ it("compare: keeps the host in the match when a run measured several hosts", () 
   assert.equal(c.matchedByHost, true);
   assert.deepEqual(c.cells, [], "h2 has no rounds in run A");
   assert.deepEqual(c.onlyInB, ["h2/write/invalid/none/unpinned"]);
+});
+
+it("compare takes a micro run's trial medians as its samples: the process is the unit of replication", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tracetax-compare-"));
+  try {
+    const cell = microCell("box", { call: "getppid", fd: "valid", tracer: "none", placement: "unpinned" }, { trials: 3, rounds: 5 });
+    writeMicroRun(dir, microManifest([cell]), roundsOf(cell, (trial, round) => 1000 * trial + round));
+    const run = microKind.comparable(dir, microManifest([cell]));
+    assert.match(run.sample, /the median of each trial/);
+    assert.deepEqual(run.cells, [{ host: "box", name: "getppid/valid/none/unpinned", samples: [1003, 2003, 3003] }]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

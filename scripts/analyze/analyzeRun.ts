@@ -8,7 +8,7 @@ import { readRawCsv, type RawRow } from "../results/rawCsv.ts";
 import { runPaths } from "../results/runDir.ts";
 import { formatSummaryCsv, type SummaryRow } from "../results/summaryCsv.ts";
 import { readTrialsCsv, type TrialRow } from "../results/trialsCsv.ts";
-import { blockBootstrap, type CellEstimates, type CellTrials, type Estimate } from "./blockBootstrap.ts";
+import { blockBootstrap, type CellEstimates, type CellTrials, type Estimate, type HostEstimates } from "./blockBootstrap.ts";
 import { describe } from "./describe.ts";
 import { mad, trialVariation } from "./dispersion.ts";
 import { groupBy } from "./groupBy.ts";
@@ -130,12 +130,10 @@ const interval = <K extends string>(name: K, i: { low: number | null; high: numb
 export function summarizeRun(cells: CellRecord[], raw: RawRow[], context: AnalysisContext): SummaryRow[] {
   const byCell = groupBy(raw, cellId);
   const done = cells.filter((c) => c.status === "done" && byCell.has(c.id));
-  const doneIds = new Set(done.map((c) => c.id));
   const estimates = new Map<string, CellEstimates>();
   const imprecise = new Set<string>();
   for (const hostCells of groupBy(done, (c) => c.host).values()) {
-    const input = hostCells.map((c) => cellTrials(c, byCell.get(c.id)!, c.tracer === "none" || !doneIds.has(plainIdOf(c)) ? undefined : plainIdOf(c)));
-    const host = blockBootstrap(input, { resamples: context.analysis.bootstrapResamples, seed: context.analysis.seed });
+    const host = estimateHost(hostCells, byCell, context.analysis);
     for (const e of host.cells) estimates.set(e.id, e);
     for (const c of impreciseCells(host, { relativeHalfWidth: context.precision, minBlocks: 0 })) imprecise.add(c.cell);
   }
@@ -144,6 +142,13 @@ export function summarizeRun(cells: CellRecord[], raw: RawRow[], context: Analys
     return summarizeCell(c, byCell.get(c.id)!, e, e.plain ? estimates.get(e.plain)! : null, imprecise.has(c.id), context);
   });
   return withAnalysisCost(rows);
+}
+
+/** The block bootstrap of one host's cells (their rounds by cell id); a traced cell is paired with its plain cell where that is among them. */
+export function estimateHost(cells: CellRecord[], rounds: Map<string, RawRow[]>, settings: AnalysisSettings): HostEstimates {
+  const ids = new Set(cells.map((c) => c.id));
+  const input = cells.map((c) => cellTrials(c, rounds.get(c.id)!, c.tracer === "none" || !ids.has(plainIdOf(c)) ? undefined : plainIdOf(c)));
+  return blockBootstrap(input, { resamples: settings.bootstrapResamples, seed: settings.seed });
 }
 
 /** Fill analysis_cycles of each ":inspect" row from the row of the same cell with the null handler. */

@@ -17,7 +17,7 @@ export function addRunCommand(program: Command): void {
     .option("--hosts <file>", "host inventory (YAML) naming lab hosts and dual-boot machines")
     .option("--on <hosts>", "comma-separated hosts instead of the spec's", hostList)
     .option("--rounds <n>", "micro: measured rounds per trial (overrides the spec)", positiveInteger)
-    .option("--trials <n>", "micro: trials (processes) per cell (overrides the spec)", positiveInteger)
+    .option("--trials <n>", "micro: trials (blocks) per cell, exactly: overrides the spec's trials, precision goal and spread", positiveInteger)
     .option("--results <dir>", "where run directories go", DEFAULT_RESULTS_DIR)
     .option("--report-root <dir>", "where reports go", DEFAULT_REPORT_DIR)
     .option("--resume <run-dir>", "measure the cells an interrupted run did not finish, appending to it")

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { median } from "simple-statistics";
@@ -15,6 +16,12 @@ import { wrongRounds } from "./checkRounds.ts";
 import { DriverStream, type DriverCellOutcome } from "./driverStream.ts";
 import type { MeasureContext } from "./measuringKind.ts";
 import { probeMechanisms } from "./probeMechanisms.ts";
+
+/** Whether a host's cells are known precisely enough to stop adding blocks (the kind decides from the rows measured so far). */
+export type PrecisionRule = (host: string, cells: CellRecord[]) => boolean;
+
+/** Wait, unless asked to stop. */
+const pause = (ms: number, signal?: AbortSignal) => (ms > 0 ? sleep(ms, undefined, { signal }).catch(() => undefined) : Promise.resolve());
 
 /** A (cell, trial) as the driver names it: the cell's id and the trial, so one batch line runs one process. */
 const unitId = (cell: CellRecord, trial: number) => `${cell.id}#${trial}`;
@@ -39,8 +46,13 @@ const count = (value: string | undefined) => (value === undefined || value === "
  * trials.csv (a resumed run) is not measured again; an interrupted one is,
  * in its place. A cell whose trial fails is failed and leaves later blocks.
  */
-export async function measureCells(host: Host, cells: CellRecord[], ctx: MeasureContext<MicroSettings, CellRecord>): Promise<void> {
-  const { timeoutSeconds, trials: blocks } = ctx.settings;
+export async function measureCells(
+  host: Host,
+  cells: CellRecord[],
+  ctx: MeasureContext<MicroSettings, CellRecord>,
+  precise: PrecisionRule = () => true,
+): Promise<void> {
+  const { timeoutSeconds, trials: blocks, precision, spreadSeconds = 0 } = ctx.settings;
   const orderSeed = ctx.settings.orderSeed ?? 0;
   const scratchDir = join(tmpdir(), `tracetax-${ctx.runId}-${host.name}`);
   const refused = await probeMechanisms(host, [...new Set(cells.map((c) => c.tracer))], { scratchDir, timeoutSeconds, onLog: ctx.log("driver") });
@@ -52,16 +64,27 @@ export async function measureCells(host: Host, cells: CellRecord[], ctx: Measure
   const kept = groupBy(readTrialsCsv(ctx.runDir).filter((t) => t.host === host.name), (t) => cellId(t));
   const measured = (cell: CellRecord, trial: number) => kept.get(cell.id)?.some((t) => t.trial === trial) ?? false;
 
+  const started = Date.now();
+  // Past the spec's blocks, a run with a precision goal goes on until its traced cells meet it, or its time is up.
+  const goOn = (block: number) =>
+    block <= blocks || (precision !== undefined && Date.now() - started < precision.maxMinutes * 60_000 && !precise(host.name, measuring));
+  let block = 1;
   try {
-    for (let block = 1; block <= blocks; block++) {
+    for (; goOn(block); block++) {
       if (ctx.signal?.aborted) return ctx.stopped(`interrupted (signal) before block ${block}`);
       const order = blockOrder(measuring, orderSeed, host.name, block);
       const units = order.map((cell, i) => ({ cell, position: i + 1 })).filter((u) => u.cell.status === "pending" && !measured(u.cell, block));
       const stopped = units.length > 0 ? await measureBlock(host, block, units, { ...ctx, scratchDir, orderSeed }) : null;
       if (stopped) return ctx.stopped(stopped);
-      ctx.progress({ kind: "block-ended", host: host.name, block, blocks });
+      ctx.progress({ kind: "block-ended", host: host.name, block, blocks: Math.max(block, blocks) });
+      // The spec's blocks are spread over spreadSeconds at least, so that the run samples the machine's slow variation.
+      if (block < blocks) await pause(started + (spreadSeconds * 1000 * block) / blocks - Date.now(), ctx.signal);
     }
-    for (const cell of measuring) if (cell.status === "pending") ctx.settle(cell, "done");
+    for (const cell of measuring) {
+      if (cell.status !== "pending") continue;
+      cell.trials = block - 1;
+      ctx.settle(cell, "done");
+    }
   } finally {
     rmSync(scratchDir, { recursive: true, force: true });
     const overheads = measuring.flatMap((c) => c.timerOverheadCycles ?? []);

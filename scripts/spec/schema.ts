@@ -75,6 +75,15 @@ export const specSchema = z.strictObject({
   warmup: integerAtLeast(0).default(5),
   trials: integerAtLeast(1),
   timeoutSeconds: integerAtLeast(1).default(60),
+  // Blocks are added beyond `trials` until every traced cell's ratio is known to ±ratio (a fraction), or maxMinutes have passed.
+  precision: z
+    .strictObject({
+      ratio: z.number({ error: (iss) => `expected a fraction such as 0.05, got ${shown(iss.input)}` }).gt(0, { error: "expected a fraction above 0" }).lt(1, { error: "expected a fraction below 1" }),
+      maxMinutes: z.number({ error: (iss) => `expected minutes, got ${shown(iss.input)}` }).gt(0, { error: "expected more than 0 minutes" }),
+    })
+    .optional(),
+  // The spec's blocks are spread over at least this many seconds (a pause after each block that ends early).
+  spreadSeconds: integerAtLeast(0).default(0),
   analysis: analysisSchema.default(DEFAULT_ANALYSIS),
 });
 
