@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { blockBootstrap, type CellTrials, type Estimate, type HostEstimates } from "../scripts/analyze/blockBootstrap.ts";
 import { EXACT_MAX_N, signedRankTest } from "../scripts/analyze/blockTest.ts";
 import { bootstrapMedianContrast } from "../scripts/analyze/bootstrap.ts";
-import { medianInterval } from "../scripts/analyze/medianCi.ts";
+import { medianInterval } from "./support/pooledMedianInterval.ts";
 import { medianInPlace, selectInPlace } from "../scripts/analyze/quickselect.ts";
 import { seededRandom } from "../scripts/model/random.ts";
 import { precise } from "../scripts/analyze/stoppingRule.ts";

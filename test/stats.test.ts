@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { bootstrapMedianContrast, includesZero } from "../scripts/analyze/bootstrap.ts";
 import { mad, trialVariation } from "../scripts/analyze/dispersion.ts";
 import { mannWhitney } from "../scripts/analyze/mannWhitney.ts";
-import { medianInterval, medianIntervalRanks } from "../scripts/analyze/medianCi.ts";
+import { medianInterval, medianIntervalRanks } from "./support/pooledMedianInterval.ts";
 import { cyclesToNs } from "../scripts/analyze/nanoseconds.ts";
 import { seededRandom } from "../scripts/model/random.ts";
 import { cellWarnings, hostWarnings, type CellCheckInput } from "../scripts/analyze/warnings.ts";

@@ -2,7 +2,6 @@ import type { TopLevelSpec } from "vega-lite";
 import { type CellRecord } from "../model/cell.ts";
 import { formatRawRows, rawHeader } from "../results/rawCsv.ts";
 import { formatSummaryCsv, type SummaryRow } from "../results/summaryCsv.ts";
-import { MIN_N_FOR_MEDIAN_CI } from "../analyze/medianCi.ts";
 import { DEFAULT_ANALYSIS } from "../model/manifest.ts";
 import { FDS, plainPlacementFor, type Fd, type Placement } from "../model/vocabulary.ts";
 import { flappingSpec } from "./figures/flapping.ts";
@@ -62,7 +61,7 @@ function plainCallsFigure(run: RunData, host: string, placement: Placement): Fig
       rows.length > 0
         ? html`A bar is the median cycles of one plain cell (tracer none, placement ${plainPlacement}): the median of
 ${sampleSize(cells, rows)}, all rounds pooled (n = ${pooledN(rows)}). The error bar is the 95% confidence interval of
-that median, from order statistics (no bar where n &lt; ${MIN_N_FOR_MEDIAN_CI}). The same medians in nanoseconds are in the table
+that median, from the two-level block bootstrap (no bar for a cell of a single trial). The same medians in nanoseconds are in the table
 below.${placementNote(placement)}`
         : html`Not drawn: no plain cells with placement ${plainPlacement} on this host (${whyMissing(cells, want)}).`,
   };

@@ -1,5 +1,4 @@
-import { BOOTSTRAP_LEVEL } from "../analyze/bootstrap.ts";
-import { MEDIAN_CI_LEVEL, MIN_N_FOR_MEDIAN_CI } from "../analyze/medianCi.ts";
+import { INTERVAL_LEVEL } from "../analyze/blockBootstrap.ts";
 import { CELL_WARNINGS, HOST_WARNINGS } from "../analyze/warnings.ts";
 import { type MicroManifest } from "../model/manifest.ts";
 import { DEFAULT_ANALYSIS } from "../model/manifest.ts";
@@ -59,9 +58,10 @@ that does not exist (ENOENT). open-write-close is timed as one region. Each roun
 <li><b>Tracers.</b> ptrace: a separate tracer process attaches to the running benchmark by PID, stops it at every
 system call with PTRACE_SYSCALL and detaches at the end. systrace: OpenBSD's <code>/dev/systrace</code>; it exists only
 on OpenBSD up to 5.9, and its cells are skipped elsewhere.</li>
-<li><b>Overhead.</b> Traced median minus the median of the plain cell under the same pinning of the benchmark (unpinned
-against unpinned; same-cpu and cross-cpu against pinned), in cycles and in percent of the plain median; the ratio is
-traced median ÷ plain median.</li>
+<li><b>Overhead.</b> Each traced trial is paired with the trial of the plain cell under the same pinning of the
+benchmark (unpinned against unpinned; same-cpu and cross-cpu against pinned) that ran in the same block: the overhead is
+the mean over blocks of traced trial median − plain trial median, in cycles, and in percent of the plain trials'
+medians; the ratio is the geometric mean over blocks of traced trial median ÷ plain trial median.</li>
 <li><b>ptrace (wc) and ptrace (bc).</b> The slides do not define them. Ours: the rounds of a cell (all trials pooled)
 are split into two modes when clearly bimodal (2-means on log cycles, each mode at least 10% of rounds, the modes'
 medians at least 1.5× apart); bc is the median of the lower mode, wc of the upper; a unimodal cell has wc = bc =
@@ -81,23 +81,25 @@ function statisticsMethods(manifest: MicroManifest): Html {
   const recorded = manifest.settings.analysis ? "as recorded in manifest.json" : "the defaults: this manifest.json predates recording them";
   return html`<h3>Statistics</h3>
 <ul>
-<li><b>Interval of a median.</b> Distribution-free, from order statistics: with B ~ Binomial(n, ½), the sorted rounds'
-k-th smallest and k-th largest values bound the median with probability 1 − 2·P(B ≤ k − 1); k is the largest rank that keeps
-this at ${percent(MEDIAN_CI_LEVEL)} or more (n = 10: the 2nd and 9th values, 97.9%). Nothing is assumed about the shape of the
-distribution. Below n = ${MIN_N_FOR_MEDIAN_CI} no pair of values reaches ${percent(MEDIAN_CI_LEVEL)}; the interval is then
-left empty and the cell flagged.</li>
-<li><b>Spread.</b> MAD, the median absolute deviation from the median, unscaled, in cycles. Between trials: the MAD of the
-trials' medians (how much the benchmark processes disagree). Within trials: the median distance of a round from its own
-trial's median (the noise inside one process). They are reported apart because they have different causes.</li>
-<li><b>Interval of an overhead and of a ratio.</b> Percentile bootstrap, ${percent(BOOTSTRAP_LEVEL)}: traced and plain
-rounds are resampled independently with replacement, ${bootstrapResamples} times, from a seeded generator (mulberry32, seed
-${seed}; ${recorded}), so the same data give the same interval on every machine. Where the interval of the difference
-includes zero, the report says “no measurable overhead”. For ptrace (wc) and (bc) of a bimodal cell the rounds of each
-mode are resampled as they were assigned, so their intervals are conditional on the split.</li>
-<li><b>Mann-Whitney U test.</b> Traced rounds against plain rounds, two-sided, normal approximation with the tie
-correction of the variance and a continuity correction of ½ (as scipy's <code>mannwhitneyu</code> with
-<code>method="asymptotic"</code>). A small p says the two cells' rounds do not come from one distribution; it says nothing
-about how large the difference is, which the intervals do.</li>
+<li><b>Trials in blocks.</b> A run is a sequence of blocks; block k runs trial k of every cell of a host, each
+trial a fresh benchmark process (and tracer), in an order drawn from the run's order seed (${manifest.settings.orderSeed ?? "none recorded: this run measured its cells one after another"}).
+Plain and traced trials of a block share the machine's state of that moment, so slow drift moves both (randomized
+multiple interleaved trials, Abedi &amp; Brecht, ICPE 2017). Each trial's environment is padded by a random number of
+bytes and ASLR stays on, so the trials sample the layout effects a single process would fix by chance (Mytkowicz et al.,
+ASPLOS 2009; Curtsinger &amp; Berger, ASPLOS 2013).</li>
+<li><b>Intervals.</b> ${percent(INTERVAL_LEVEL)}, from a two-level bootstrap: the host's blocks are resampled with
+replacement (one list for all its cells, since one plain trial serves several traced cells), then the rounds within
+each resampled trial; every estimate is computed again, ${bootstrapResamples} times, from a seeded generator (seed
+${seed}; ${recorded}); the interval is the expanded percentile interval, which keeps its level with as few as ten blocks.
+The process, not the round, is the unit of replication (Kalibera &amp; Jones, ISMM 2013): rounds of one process share its
+placement, caches and moment, so intervals from pooled rounds come out far too narrow. Where the interval of an overhead
+includes zero, the report says “no measurable overhead”. For ptrace (wc) and (bc) the split is held where the data put it,
+so their intervals are conditional on the split. With a single trial there is no interval.</li>
+<li><b>Variation at each level.</b> As standard deviations of log cycles (±2% reads as 0.02): of the rounds within a
+trial, and of the trials within the run beyond what the rounds' own noise explains. Runs within a set are compared by
+<code>tracetax reproduce</code>. MAD: the median absolute deviation of the pooled rounds, in cycles.</li>
+<li><b>Signed-rank test over blocks.</b> Wilcoxon's test of the blocks' log ratios (traced ÷ plain); its p-value holds
+at the level of blocks, the independent units, not of rounds.</li>
 <li><b>Nanoseconds.</b> Cycles divided by the host's TSC frequency recorded in the manifest (the kernel's calibration, or
 tt-tscfreq's measurement); empty where the frequency is unknown. Cycles stay the primary unit, as in the paper.</li>
 <li><b>Warnings</b>, in the spirit of pyperf's <code>check</code>; they flag a number, they do not remove it. Per cell:

@@ -1,3 +1,8 @@
+// The interval tracetax gave a cell's median before runs were measured in
+// blocks: order statistics of the pooled rounds, as if every round were an
+// independent draw. Kept here as the reference the simulation test holds
+// the block bootstrap against: on data that vary between processes it
+// covers far too rarely, which keeps the method from coming back.
 /**
  * Distribution-free confidence interval of a median from order statistics:
  * with B ~ Binomial(n, 1/2), the interval [x(k), x(n+1-k)] of the sorted
