@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { readRawCsv } from "../scripts/results/rawCsv.ts";
 import { readSummaryCsv } from "../scripts/results/summaryCsv.ts";
+import { BLOCK_BOOTSTRAP_METHOD } from "../scripts/analyze/blockBootstrap.ts";
 import { type MicroManifest } from "../scripts/model/manifest.ts";
 import { tracetax } from "./support/cli.ts";
 import { removeDir, tempDir } from "./support/native.ts";
@@ -41,7 +42,7 @@ test("the manifest records the spec, the host's facts and every cell's status", 
   assert.equal(m.state, "complete");
   assert.equal(m.spec.text, readFileSync("experiments/zinke2009.yaml", "utf8"));
   assert.match(m.spec.sha256, /^[0-9a-f]{64}$/);
-  assert.deepEqual(m.settings, { rounds: ROUNDS, warmup: 5, trials: TRIALS, timeoutSeconds: 60, analysis: { bootstrapResamples: 2000, seed: 1 }, orderSeed: m.settings.orderSeed });
+  assert.deepEqual(m.settings, { rounds: ROUNDS, warmup: 5, trials: TRIALS, timeoutSeconds: 60, analysis: { bootstrapResamples: 2000, seed: 1, method: BLOCK_BOOTSTRAP_METHOD }, orderSeed: m.settings.orderSeed, spreadSeconds: 0 });
   assert.ok(Number.isInteger(m.settings.orderSeed), "the order seed is recorded");
   const facts = m.hosts.local;
   assert.equal(facts.os, "Linux");

@@ -13,6 +13,8 @@ export const MANIFEST_FORMAT = 3;
 export interface AnalysisSettings {
   bootstrapResamples: number;
   seed: number;
+  /** How the intervals are made (absent in manifests of runs analysed by pooling rounds). */
+  method?: string;
 }
 
 /** How the analysis computes its bootstrap intervals unless a spec says. */

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { median } from "simple-statistics";
 import { analyzeRun, estimateHost } from "../../analyze/analyzeRun.ts";
+import { BLOCK_BOOTSTRAP_METHOD } from "../../analyze/blockBootstrap.ts";
 import { DEFAULT_PRECISION, precise } from "../../analyze/stoppingRule.ts";
 import { groupBy } from "../../analyze/groupBy.ts";
 import { verifyMicroRun } from "../../archive/verifyMicroRun.ts";
@@ -57,7 +58,7 @@ export const microKind: ExperimentKind = {
       warmup: spec.warmup,
       trials: o.trials ?? spec.trials,
       timeoutSeconds: spec.timeoutSeconds,
-      analysis: spec.analysis,
+      analysis: { ...spec.analysis, method: BLOCK_BOOTSTRAP_METHOD },
       orderSeed,
       // --trials asks for that many blocks, no more and no slower: it sets aside the spec's precision goal and spread.
       ...(spec.precision && o.trials === undefined ? { precision: spec.precision } : {}),
