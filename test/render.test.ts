@@ -194,7 +194,7 @@ describe("renderReport", () => {
 
   it("states the bootstrap settings the manifest recorded", () => {
     assert.match(index, /1234 resamples, seed 77/);
-    assert.match(index, /1234\s+times, from a seeded generator \(mulberry32, seed\s+77; as recorded in manifest\.json\)/);
+    assert.match(index, /1234\s+times, from a seeded generator \(seed\s+77; as recorded in manifest\.json\)/);
   });
 
   it("says in the captions how many rounds and trials a bar is the median of", () => {

@@ -10,6 +10,7 @@ import { SshConnection } from "../scripts/hosts/sshConnection.ts";
 import { whyTracerUnavailable } from "../scripts/plan/servable.ts";
 import { type MicroManifest } from "../scripts/model/manifest.ts";
 import { readRawCsv } from "../scripts/results/rawCsv.ts";
+import { readTrialsCsv } from "../scripts/results/trialsCsv.ts";
 import { readMacroCsv } from "../scripts/kinds/macro/macroRows.ts";
 import type { MacroManifest } from "./support/syntheticRun.ts";
 import { tracetax, tracetaxAsync } from "./support/cli.ts";
@@ -323,32 +324,34 @@ test("hosts check says per host whether it is reachable, its OS and compiler, pt
   assert.match(off, /^tt-off\n {2}reachable {3}no: cannot reach tt-off over ssh .*Connection refused/);
 });
 
-test("a connection lost in the middle of a batch keeps every cell finished before it", async () => {
+test("a connection lost in the middle of a block keeps every trial finished before it", async () => {
   const { ns, sshd } = await testHost();
   const inventory = writeFile("drop-host.yaml", `hosts:\n${hostEntry("tt-drop", ns)}`);
-  // Enough traced rounds that the batch is still running when the first cells have ended.
+  // Enough traced rounds that the block is still running when its first trials have ended.
   const spec = writeFile("long.yaml", SMALL_SPEC.replace("rounds: 3", "rounds: 20000").replace("[write, close]", "[open, write, close, open-write-close]"));
   const results = join(dir, "results-drop");
   const run = tracetaxAsync(["run", spec, "--hosts", inventory, "--on", "tt-drop", ...runArgs("drop")]);
-  let done = 0;
-  for (let waited = 0; done === 0 && waited < 60_000; waited += 100) {
+  let finished = 0;
+  for (let waited = 0; finished === 0 && waited < 60_000; waited += 100) {
     await sleep(100);
     const runs = existsSync(results) ? readdirSync(results).filter((d) => d !== "reference") : [];
-    const manifest = runs.length === 1 && existsSync(join(results, runs[0], "manifest.json")) ? readFileSync(join(results, runs[0], "manifest.json"), "utf8") : "";
-    done = manifest ? (JSON.parse(manifest) as MicroManifest).cells.filter((c) => c.status === "done").length : 0;
+    finished = runs.length === 1 ? readTrialsCsv(join(results, runs[0])).length : 0;
   }
-  assert.ok(done > 0, "a first cell ended");
+  assert.ok(finished > 0, "a first trial ended");
   await sshd!.stop(); // sshd and every session under it: the connection is gone
   const r = await run;
   assert.equal(r.status, 1, r.stderr);
   const { runDir, manifest } = manifestOf(r.stdout);
-  const finished = manifest.cells.filter((c) => c.status === "done");
-  assert.ok(finished.length >= done, "no finished cell was lost");
-  const raw = readRawCsv(join(runDir, "raw.csv"));
-  assert.equal(raw.length, finished.length * 20000, "each finished cell's rounds are in raw.csv");
-  const lost = manifest.cells.filter((c) => c.status === "failed");
-  assert.ok(lost.length > 0, "the batch was cut short");
-  for (const c of lost) assert.match(c.reason!, /not measured: the connection to tt-drop failed: |the driver ended/);
+  const trials = readTrialsCsv(runDir);
+  assert.ok(trials.length >= finished && trials.length < manifest.cells.length, `${trials.length} trials kept, none lost, the block cut short`);
+  assert.equal(readRawCsv(join(runDir, "raw.csv")).length, trials.length * 20000, "each finished trial's rounds are in raw.csv");
+  for (const c of manifest.cells) {
+    assert.equal(c.status, "failed", "the run's one block did not end: no cell has all its trials");
+    assert.match(c.reason!, /not measured: the connection to tt-drop failed: |the driver ended/);
+  }
+  assert.equal(tracetax(["analyze", runDir]).status, 0);
+  const verified = tracetax(["verify", runDir]);
+  assert.equal(verified.status, 0, `what was kept agrees with itself: ${verified.stdout}`);
 });
 
 /**
@@ -357,7 +360,7 @@ test("a connection lost in the middle of a batch keeps every cell finished befor
  * request file; the test then "reboots": it kills the running personality's
  * sshd with its sessions and starts the other's.
  */
-async function dualBootRig(tag: string, secondOs: string) {
+async function dualBootRig(tag: string, secondOs: string, spec = SMALL_SPEC) {
   const one = await testHost();
   const two = await testHost({ down: true });
   const request = join(dir, `boot-request-${tag}`);
@@ -384,7 +387,7 @@ async function dualBootRig(tag: string, secondOs: string) {
     }
   })();
   const run = async () => {
-    const r = await tracetaxAsync(["run", writeFile("small.yaml", SMALL_SPEC), "--hosts", inventory, "--on", tag, ...runArgs(tag)], 110_000);
+    const r = await tracetaxAsync(["run", writeFile(`spec-${tag}.yaml`, spec), "--hosts", inventory, "--on", tag, ...runArgs(tag)], 110_000);
     rig.stop = true;
     await watcher;
     return r;
@@ -403,6 +406,20 @@ test("a dual-boot machine: measure the personality that is up, boot the other, v
   const { manifest } = manifestOf(r.stdout);
   assert.ok(manifest.cells.length > 0 && manifest.cells.every((c) => c.status === "done"), JSON.stringify(manifest.cells.filter((c) => c.status !== "done")));
   assert.equal(manifest.hosts["duo-one"].fingerprint, manifest.hosts["duo-two"].fingerprint);
+});
+
+test("a macro run switches a dual-boot machine as a micro run does: every cell measured under its personality", async () => {
+  const macro = "kind: macro\nname: dual\ntitle: dual\nmechanisms: [none, seccomp-allow]\nrepetitions: 2\nworkloads:\n  - {type: gzip, bytes: 100000, content: text, seed: 2}\n";
+  const { rig, run } = await dualBootRig("mduo", "Linux", macro);
+  const r = await run();
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(rig.boots, 2, "booted the second personality, then back");
+  const { manifest, runDir } = manifestOf(r.stdout);
+  assert.equal(manifest.kind, "macro");
+  assert.deepEqual(manifest.cells.map((c) => `${c.id} ${c.status}`).sort(), [
+    "mduo-one/gzip/none/all done", "mduo-one/gzip/seccomp-allow/all done", "mduo-two/gzip/none/all done", "mduo-two/gzip/seccomp-allow/all done",
+  ]);
+  assert.deepEqual([...new Set(readMacroCsv(runDir).map((row) => row.host))].sort(), ["mduo-one", "mduo-two"]);
 });
 
 test("a dual-boot machine that comes up with the wrong OS is left alone; what was measured is kept", async () => {
