@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { median } from "simple-statistics";
 import { CALLS, FDS, canonicalTracer, expectedResult, mechanismOf, parseTracer, takesDescriptor } from "../scripts/model/vocabulary.ts";
 import { tracetax } from "./support/cli.ts";
-import { BUILD_DIR, buildNative, removeDir, tempDir } from "./support/native.ts";
+import { BUILD_DIR, buildNative, removeDir, runDriver, tempDir } from "./support/native.ts";
 import { requireTool } from "./support/requireTool.ts";
 
 // MECH@CALL: a mechanism whose filter selects another call's system calls
@@ -27,16 +27,12 @@ test("getppid past a filter that selects open: no stop for it, and several times
   // One run, trials of the cells alternating, so the machine's load falls on both sides of each ratio.
   const cells = ["ptrace-seccomp", "ptrace-seccomp@open", "seccomp-notify@open", "strace-seccomp", "strace-seccomp@open"];
   const batch = [1, 2, 3].flatMap((trial) => cells.map((t) => `${t}#${trial} getppid valid ${t} unpinned 1 ${rounds} ${warmup}\n`)).join("");
-  const r = spawnSync(join(BUILD_DIR, "tt-driver"), ["-b", BUILD_DIR, "-d", join(scratch, "driver")], { input: batch, encoding: "utf8", timeout: 120_000 });
+  const r = runDriver(batch, { scratch: join(scratch, "driver") });
   assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.split("\n");
   const of = (tracer: string) => {
-    const ids = [1, 2, 3].map((trial) => `${tracer}#${trial}`);
-    for (const id of ids) assert.ok(lines.includes(`#cell ${id} done`), `${id}: ${lines.find((l) => l.startsWith(`#cell ${id} `) && !l.endsWith(" begin"))}`);
-    return {
-      cycles: median(lines.filter((l) => ids.some((id) => l.startsWith(`${id},`))).map((l) => Number(l.split(",")[3]))),
-      stops: lines.filter((l) => ids.some((id) => l.startsWith(`#stops ${id} `))).map((l) => Number(l.split(" ")[3])),
-    };
+    const trials = [1, 2, 3].map((trial) => r.cell(`${tracer}#${trial}`));
+    trials.forEach((t, i) => assert.equal(t.end, `#cell ${tracer}#${i + 1} done`));
+    return { cycles: median(trials.flatMap((t) => t.cycles)), stops: trials.flatMap((t) => t.stops) };
   };
   const [selected, past, notifyPast, straceSelected, stracePast] = cells.map(of);
   assert.deepEqual(selected.stops, [1, 2, 3].map(() => rounds + warmup), "a seccomp stop per getppid() when the filter selects it");

@@ -9,7 +9,7 @@ import { readRawCsv } from "../scripts/results/rawCsv.ts";
 import { type MicroManifest } from "../scripts/model/manifest.ts";
 import { MECHANISM_NAMES } from "../scripts/model/vocabulary.ts";
 import { tracetax } from "./support/cli.ts";
-import { attachTracer, BUILD_DIR, buildNative, ended, killAll, processState, removeDir, startBenchmark, tempDir, tracerPid, waitForLine } from "./support/native.ts";
+import { attachTracer, BUILD_DIR, buildNative, ended, killAll, processState, removeDir, runDriver, startBenchmark, tempDir, tracerPid, waitForLine } from "./support/native.ts";
 import { requireTool } from "./support/requireTool.ts";
 
 let scratch: string;
@@ -25,20 +25,11 @@ after(async () => {
   removeDir(scratch);
 });
 
-/** Run driver cells "ID CALL FD TRACER PLACEMENT TRIALS ROUNDS WARMUP"; per cell its end line, rounds and stop counts. */
+/** Run driver cells "ID CALL FD TRACER PLACEMENT TRIALS ROUNDS WARMUP"; what it printed per cell. */
 function driver(batch: string[]) {
-  const r = spawnSync(join(BUILD_DIR, "tt-driver"), ["-b", BUILD_DIR, "-d", join(scratch, "driver")], {
-    input: batch.join("\n") + "\n",
-    encoding: "utf8",
-    timeout: 120_000,
-  });
+  const r = runDriver(batch, { scratch: join(scratch, "driver") });
   assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.split("\n").filter(Boolean);
-  return (id: string) => ({
-    end: lines.find((l) => l.startsWith(`#cell ${id} `) && !l.endsWith(" begin")),
-    rows: lines.filter((l) => l.startsWith(`${id},`)).map((l) => l.split(",")),
-    stops: lines.filter((l) => l.startsWith(`#stops ${id} `)).map((l) => Number(l.split(" ")[3])),
-  });
+  return r.cell;
 }
 
 const cycles = (rows: string[][]) => median(rows.map((r) => Number(r[3])));

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { median } from "simple-statistics";
 import { CALLS, FDS, expectedResult, takesDescriptor } from "../scripts/model/vocabulary.ts";
-import { attachTracer, BUILD_DIR, buildNative, ended, killAll, processState, removeDir, startBenchmark, tempDir, tracerPid, waitForLine } from "./support/native.ts";
+import { attachTracer, BUILD_DIR, buildNative, ended, killAll, processState, removeDir, runDriver, startBenchmark, tempDir, tracerPid, waitForLine } from "./support/native.ts";
 
 let scratch: string;
 const started: ChildProcess[] = [];
@@ -20,18 +20,11 @@ after(async () => {
   removeDir(scratch);
 });
 
-function runDriver(batch: string, args: string[] = [], buildDir = BUILD_DIR) {
-  const r = spawnSync(join(BUILD_DIR, "tt-driver"), ["-b", buildDir, "-d", join(scratch, "driver"), ...args], {
-    input: batch,
-    encoding: "utf8",
-    timeout: 60_000,
-  });
+const driver = (batch: string, o: { args?: string[]; buildDir?: string } = {}) => {
+  const r = runDriver(batch, { scratch: join(scratch, "driver"), ...o });
   assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.split("\n").filter(Boolean);
-  const cyclesOf = (id: string) => lines.filter((l) => l.startsWith(`${id},`)).map((l) => Number(l.split(",")[3]));
-  const endOf = (id: string) => lines.find((l) => l.startsWith(`#cell ${id} `) && !l.endsWith(" begin"));
-  return { lines, cyclesOf, endOf };
-}
+  return r;
+};
 
 test("the benchmark prints each requested round with the expected outcome", () => {
   for (const call of CALLS) {
@@ -60,16 +53,15 @@ test("the benchmark refuses bad arguments with status 2", () => {
 test("a ptrace-traced cell costs at least 5x the plain cell, and the tracer stops every call", () => {
   const rounds = 21;
   const warmup = 3;
-  const { lines, cyclesOf, endOf } = runDriver(
-    `plain write invalid none unpinned 2 ${rounds} ${warmup}\ntraced write invalid ptrace unpinned 2 ${rounds} ${warmup}\n`,
-  );
-  assert.equal(endOf("plain"), "#cell plain done");
-  assert.equal(endOf("traced"), "#cell traced done");
-  assert.equal(cyclesOf("plain").length, 2 * rounds);
-  assert.equal(cyclesOf("traced").length, 2 * rounds);
-  const ratio = median(cyclesOf("traced")) / median(cyclesOf("plain"));
+  const { lines, cell } = driver(`plain write invalid none unpinned 2 ${rounds} ${warmup}\ntraced write invalid ptrace unpinned 2 ${rounds} ${warmup}\n`);
+  const [plain, traced] = [cell("plain"), cell("traced")];
+  assert.equal(plain.end, "#cell plain done");
+  assert.equal(traced.end, "#cell traced done");
+  assert.equal(plain.cycles.length, 2 * rounds);
+  assert.equal(traced.cycles.length, 2 * rounds);
+  const ratio = median(traced.cycles) / median(plain.cycles);
   assert.ok(ratio >= 5, `traced/plain = ${ratio.toFixed(1)}`);
-  const stops = lines.filter((l) => l.startsWith("#stops traced ")).map((l) => Number(l.split(" ")[3]));
+  const stops = traced.stops;
   assert.equal(stops.length, 2, "one stop count per trial");
   for (const s of stops) assert.ok(s >= 2 * (rounds + warmup), `${s} syscall stops for ${rounds + warmup} write() calls`);
   assert.equal(lines.filter((l) => l.startsWith("#timer traced ")).length, 2);
@@ -146,13 +138,12 @@ test("a tracer that cannot attach fails its cell with the kernel's reason; other
     `#!/bin/sh\n"${BUILD_DIR}/tt-ptrace" "$@" >/dev/null 2>&1 &\nsleep 0.3\nexec "${BUILD_DIR}/tt-ptrace" "$@"\n`,
   );
   chmodSync(join(build, "tt-ptrace"), 0o755);
-  const { endOf, cyclesOf } = runDriver("busy write invalid ptrace unpinned 1 5 0\nplain write invalid none unpinned 1 5 0\n", [], build);
-  assert.match(endOf("busy")!, /^#cell busy failed trial 1: the tracer did not say "attached" \(tt-ptrace: cannot attach to pid \d+: Operation not permitted/);
-  assert.equal(endOf("plain"), "#cell plain done");
-  assert.equal(cyclesOf("plain").length, 5);
+  const { cell } = driver("busy write invalid ptrace unpinned 1 5 0\nplain write invalid none unpinned 1 5 0\n", { buildDir: build });
+  assert.match(cell("busy").end!, /^#cell busy failed trial 1: the tracer did not say "attached" \(tt-ptrace: cannot attach to pid \d+: Operation not permitted/);
+  assert.equal(cell("plain").end, "#cell plain done");
+  assert.equal(cell("plain").cycles.length, 5);
 });
 
 test("a placement that does not fit the mechanism fails its cell", () => {
-  const { endOf } = runDriver("odd write invalid none same-cpu 1 5 0\n");
-  assert.equal(endOf("odd"), "#cell odd failed without a tracer process the placement is unpinned or pinned");
+  assert.equal(driver("odd write invalid none same-cpu 1 5 0\n").cell("odd").end, "#cell odd failed without a tracer process the placement is unpinned or pinned");
 });

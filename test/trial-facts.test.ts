@@ -1,14 +1,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { cellId } from "../scripts/model/cell.ts";
 import { type MicroManifest } from "../scripts/model/manifest.ts";
 import { readTrialsCsv } from "../scripts/results/trialsCsv.ts";
 import { padBytes } from "../scripts/run/measureCells.ts";
 import { tracetax } from "./support/cli.ts";
-import { BUILD_DIR, buildNative, removeDir, tempDir } from "./support/native.ts";
+import { BUILD_DIR, buildNative, removeDir, runDriver, tempDir } from "./support/native.ts";
 
 // What tt-driver says about each trial beside its cycles: the environment
 // padding it was given and the host's "#noise" facts, and how they reach
@@ -24,11 +23,7 @@ after(() => removeDir(scratch));
 
 const BOOT_ID = () => readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
 
-function driver(batch: string, buildDir = BUILD_DIR, scratchDir = join(scratch, "driver")) {
-  const r = spawnSync(join(BUILD_DIR, "tt-driver"), ["-b", buildDir, "-d", scratchDir], { input: batch, encoding: "utf8", timeout: 60_000 });
-  assert.equal(r.error, undefined, String(r.error));
-  return r;
-}
+const driver = (batch: string, buildDir = BUILD_DIR, scratchDir = join(scratch, "driver")) => runDriver(batch, { scratch: scratchDir, buildDir, timeoutMs: 60_000 });
 
 /** Each "#noise ID TRIAL key=value ..." line of a driver's output, with its place among the lines. */
 function noiseLines(lines: string[]) {

@@ -1,13 +1,11 @@
 import { mkdirSync, rmSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { type HostFacts } from "../model/hostFacts.ts";
+import { BUILD_DIR, NATIVE_DIR } from "../model/paths.ts";
 import { parseFacts } from "./facts.ts";
 import { BuildError, type BatchEnd, type BatchOptions, type Host, type NativeRun } from "./host.ts";
 import { streamLines } from "./streamLines.ts";
 
-export const NATIVE_DIR = fileURLToPath(new URL("../../native", import.meta.url));
-const BUILD_DIR = `${NATIVE_DIR}/build`;
 
 /** The machine tracetax runs on: the built-in host "local", needing no inventory. */
 export class LocalHost implements Host {

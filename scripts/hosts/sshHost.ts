@@ -5,7 +5,7 @@ import { type HostFacts } from "../model/hostFacts.ts";
 import { parseFacts } from "./facts.ts";
 import { BuildError, type BatchEnd, type BatchOptions, type Host, type NativeRun } from "./host.ts";
 import type { SshTarget } from "./inventory.ts";
-import { NATIVE_DIR } from "./localHost.ts";
+import { NATIVE_DIR } from "../model/paths.ts";
 import { remoteCommand } from "./shellQuote.ts";
 import { SshConnection } from "./sshConnection.ts";
 import { SSH_FAILED, SshError, sshComplaint } from "./sshError.ts";

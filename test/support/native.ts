@@ -1,12 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NATIVE_DIR } from "../../scripts/hosts/localHost.ts";
+import { BUILD_DIR, NATIVE_DIR } from "../../scripts/model/paths.ts";
 import { requireTool } from "./requireTool.ts";
 
-export const BUILD_DIR = join(NATIVE_DIR, "build");
+export { BUILD_DIR };
 
 export function buildNative(): void {
   requireTool("make", "apt-get install make");
@@ -99,4 +99,42 @@ export async function attachTracer(program: string, pid: number, flags: string[]
 export function ended(child: ChildProcess): Promise<number | NodeJS.Signals> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode ?? child.signalCode!);
   return new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal!)));
+}
+
+/** What tt-driver printed for one cell (or one "ID#TRIAL" unit) of a batch. */
+export interface DriverCell {
+  /** Its "#cell ID done|failed|skipped ..." line, if it ended. */
+  end: string | undefined;
+  /** Its rows, split at the commas: ID, TRIAL, ROUND, CYCLES, RESULT. */
+  rows: string[][];
+  cycles: number[];
+  stops: number[];
+  /** Its "#noise" lines' facts, one record per trial. */
+  noise: Record<string, string>[];
+}
+
+/**
+ * Run tt-driver on a batch of lines ("ID CALL FD TRACER PLACEMENT TRIALS
+ * ROUNDS WARMUP [PAD_BYTES]"), as the runner does; the one way the tests
+ * drive it. `cell(id)` reads back what it printed for a cell.
+ */
+export function runDriver(batch: string | string[], o: { scratch: string; args?: string[]; buildDir?: string; timeoutMs?: number }) {
+  const input = typeof batch === "string" ? batch : batch.map((l) => `${l}\n`).join("");
+  const r = spawnSync(join(BUILD_DIR, "tt-driver"), ["-b", o.buildDir ?? BUILD_DIR, "-d", o.scratch, ...(o.args ?? [])], {
+    input,
+    encoding: "utf8",
+    timeout: o.timeoutMs ?? 120_000,
+  });
+  const lines = r.stdout.split("\n").filter(Boolean);
+  const cell = (id: string): DriverCell => {
+    const rows = lines.filter((l) => l.startsWith(`${id},`)).map((l) => l.split(","));
+    return {
+      end: lines.find((l) => l.startsWith(`#cell ${id} `) && !l.endsWith(" begin")),
+      rows,
+      cycles: rows.map((row) => Number(row[3])),
+      stops: lines.filter((l) => l.startsWith(`#stops ${id} `)).map((l) => Number(l.split(" ")[3])),
+      noise: lines.filter((l) => l.startsWith(`#noise ${id} `)).map((l) => Object.fromEntries(l.split(" ").slice(3).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]))),
+    };
+  };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, lines, cell };
 }
