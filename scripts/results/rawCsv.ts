@@ -18,8 +18,6 @@ const RAW_COLUMNS: CsvColumns<RawRow> = {
   host: "text", call: "text", fd: "text", tracer: "text", placement: "text", trial: "number", round: "number", cycles: "number", result: "text",
 };
 
-export const RAW_CSV = "raw.csv";
-
 export const rawHeader = () => csvHeader(RAW_COLUMNS);
 export const formatRawRows = (rows: RawRow[]) => csvLines(rows, RAW_COLUMNS);
 export const readRawCsv = (path: string) => readTypedCsv(path, RAW_COLUMNS);

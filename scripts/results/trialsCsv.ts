@@ -45,7 +45,5 @@ export const TRIALS_CSV = "trials.csv";
 
 export const startTrialsCsv = (dir: string) => writeFileAtomic(join(dir, TRIALS_CSV), csvHeader(COLUMNS));
 export const appendTrialRow = (dir: string, row: TrialRow) => appendDurably(join(dir, TRIALS_CSV), csvLines([row], COLUMNS));
-export const writeTrialsCsv = (dir: string, rows: TrialRow[]) => writeFileAtomic(join(dir, TRIALS_CSV), csvHeader(COLUMNS) + csvLines(rows, COLUMNS));
 /** The trials of a run; none for a run made before trials.csv existed. */
 export const readTrialsCsv = (dir: string): TrialRow[] => (existsSync(join(dir, TRIALS_CSV)) ? readTypedCsv(join(dir, TRIALS_CSV), COLUMNS) : []);
-export const trialsCsvHeader = () => csvHeader(COLUMNS);
