@@ -42,6 +42,7 @@ BENCH_RESULTS = results/bench
 bench: deps-run install native
 	for spec in bench/*.yaml; do npx tracetax run "$$spec" --table --quiet --results $(BENCH_RESULTS) --report-root report/bench || exit 1; done
 	npx tracetax reproduce $(SPEC) --runs 3 --results $(BENCH_RESULTS) --quiet
+	npx tsx bench/analysis-speed.ts
 
 clean:
 	$(MAKE) -C native clean
