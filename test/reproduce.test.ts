@@ -19,21 +19,24 @@ const run = (plainMedian: number, ratio: number, width: number) => [
   summaryRowOf(traced, { median: plainMedian * ratio, ratio, ratio_ci_low: ratio - width / 100, ratio_ci_high: ratio + width / 100 }),
 ];
 
-it("reproducibility: spread and coverage of constructed runs", () => {
+it("reproducibility: spread, coverage and the runs level of constructed runs", () => {
   // Three runs: medians 100, 110, 120 with intervals ±10 — run 1 covers run 2 only, run 2 covers both, run 3 covers run 2.
   const r = reproducibility([run(100, 10, 20), run(110, 11, 20), run(120, 12, 20)]);
   const [p, t] = r.cells;
   assert.equal(p.cell, "h/write/invalid/none/unpinned");
-  assert.deepEqual(p.medians, [100, 110, 120]);
-  assert.ok(Math.abs(p.medianSpread - 20 / 110) < 1e-12);
-  assert.deepEqual(p.medianCovered, [4, 6]);
-  assert.deepEqual(t.ratios, [10, 11, 12]);
-  assert.deepEqual(t.ratioCovered, [0, 6], "ratio intervals of ±0.2 cover no other run");
+  assert.deepEqual(p.median!.values, [100, 110, 120]);
+  assert.ok(Math.abs(p.median!.spread - 20 / 110) < 1e-12);
+  assert.equal(p.median!.components.crossCoverage, 4 / 6);
+  assert.equal(p.ratio, null, "a plain cell has no ratio");
+  assert.deepEqual(t.ratio!.values, [10, 11, 12]);
+  assert.equal(t.ratio!.components.crossCoverage, 0, "ratio intervals of ±0.2 cover no other run");
   assert.equal(r.ratioCoverage, 0);
   assert.ok(Math.abs(r.ratioSpread!.max - 2 / 11) < 1e-12);
-  // The traced cell's medians carry no interval here, so its pairs do not count: the plain cell's 4 of 6 are all.
-  assert.deepEqual(t.medianCovered, [0, 0]);
+  // The traced cell's medians carry no interval here, so it has no median across runs: the plain cell's 4 of 6 are all.
+  assert.equal(t.median, null);
   assert.equal(r.medianCoverage, 4 / 6);
+  // Runs 10% apart with intervals of ±2%: almost all of the variation lies between runs.
+  assert.ok(r.ratioLevels!.betweenRuns > 0.08 && r.ratioLevels!.withinRun < 0.02, JSON.stringify(r.ratioLevels));
 });
 
 it("tracetax reproduce runs a spec N times and writes what agreed", () => {

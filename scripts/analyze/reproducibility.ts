@@ -1,26 +1,23 @@
 import { median } from "simple-statistics";
 import { cellId } from "../model/cell.ts";
 import type { SummaryRow } from "../results/summaryCsv.ts";
+import { runComponents, type RunComponents, type RunEstimate } from "./varianceComponents.ts";
 
-/** An estimate with its 95% interval, as one run's summary gives it. */
-interface RunEstimate {
-  value: number;
-  low: number | null;
-  high: number | null;
+/** One quantity of one cell (its median, its ratio) across the runs of a reproduce set. */
+export interface AcrossRuns {
+  values: number[];
+  /** (max − min) ÷ median of the runs' estimates. */
+  spread: number;
+  /** The runs level: variation across runs against what each run's interval promised, and how often one run's interval holds another's estimate. */
+  components: RunComponents;
 }
 
-/** One cell across the runs of a reproduce set. */
+/** One cell across the runs. */
 export interface CellReproducibility {
   cell: string;
   bimodal: boolean;
-  medians: number[];
-  ratios: (number | null)[];
-  /** (max − min) ÷ median of the runs' estimates. */
-  medianSpread: number;
-  ratioSpread: number | null;
-  /** Of the ordered pairs of runs (i, j), how many have run i's interval holding run j's estimate, and of how many. */
-  medianCovered: [number, number];
-  ratioCovered: [number, number];
+  median: AcrossRuns | null;
+  ratio: AcrossRuns | null;
 }
 
 export interface Reproducibility {
@@ -31,60 +28,59 @@ export interface Reproducibility {
   ratioCoverage: number | null;
   /** Median and maximum spread of the traced cells' ratios, unimodal cells only (a bimodal cell is judged by its modes). */
   ratioSpread: { median: number; max: number } | null;
+  /** Over the traced cells, the median SD (of log ratios) within a run, as its intervals say, and between runs beyond it: where the floor is. */
+  ratioLevels: { withinRun: number; betweenRuns: number } | null;
 }
 
-const spread = (values: number[]) => (Math.max(...values) - Math.min(...values)) / median(values);
-
-/** Ordered pairs (i ≠ j) where run i's interval contains run j's value, and how many pairs had an interval. */
-function covered(estimates: (RunEstimate | null)[]): [number, number] {
-  let hits = 0;
-  let pairs = 0;
-  estimates.forEach((a, i) =>
-    estimates.forEach((b, j) => {
-      if (i === j || !a || !b || a.low === null || a.high === null) return;
-      pairs++;
-      if (a.low <= b.value && b.value <= a.high) hits++;
-    }),
-  );
-  return [hits, pairs];
+/** The runs' estimates of one quantity, when every run has it with an interval. */
+function acrossRuns(estimates: (RunEstimate | null)[]): AcrossRuns | null {
+  if (estimates.some((e) => e === null)) return null;
+  const runs = estimates as RunEstimate[];
+  const values = runs.map((r) => r.value);
+  return { values, spread: (Math.max(...values) - Math.min(...values)) / median(values), components: runComponents(runs) };
 }
 
-const share = (counts: [number, number][]) => {
-  const [hits, pairs] = counts.reduce(([h, p], [a, b]) => [h + a, p + b], [0, 0]);
+const estimate = (value: number | null, low: number | null, high: number | null): RunEstimate | null =>
+  value === null || low === null || high === null ? null : { value, low, high };
+
+/** The share of all (cell, run i, run j) where i's interval holds j's estimate, over the cells that have the quantity. */
+function coverage(quantities: (AcrossRuns | null)[]): number | null {
+  const known = quantities.filter((q): q is AcrossRuns => q !== null);
+  const pairs = known.reduce((sum, q) => sum + q.values.length * (q.values.length - 1), 0);
+  const hits = known.reduce((sum, q) => sum + q.components.crossCoverage * q.values.length * (q.values.length - 1), 0);
   return pairs === 0 ? null : hits / pairs;
-};
+}
 
 /**
- * How far independent runs of one spec agree: per cell the spread of the
- * runs' medians and ratios, and how often one run's 95% interval contains
- * another's estimate (Kalibera & Jones: the runs level of variation). Cells
- * are matched by host, call, descriptor, mechanism and placement; a cell
- * some run did not measure is left out.
+ * How far independent runs of one spec agree (Kalibera & Jones: the runs
+ * level of variation): per cell the spread of the runs' medians and ratios,
+ * how often one run's 95% interval contains another's estimate, and how much
+ * of the variation lies between runs beyond what the runs' own intervals
+ * account for. Cells are matched by host, call, descriptor, mechanism and
+ * placement; a cell some run did not measure is left out.
  */
 export function reproducibility(summaries: SummaryRow[][]): Reproducibility {
   const byCell = summaries.map((rows) => new Map(rows.map((r) => [cellId(r), r])));
   const cells = [...byCell[0].keys()].filter((id) => byCell.every((m) => m.has(id)));
   const results = cells.map((id): CellReproducibility => {
     const rows = byCell.map((m) => m.get(id)!);
-    const ratios = rows.map((r) => r.ratio);
-    const ratioEstimates = rows.map((r) => (r.ratio === null ? null : { value: r.ratio, low: r.ratio_ci_low, high: r.ratio_ci_high }));
     return {
       cell: id,
       bimodal: rows.some((r) => r.bimodal),
-      medians: rows.map((r) => r.median),
-      ratios,
-      medianSpread: spread(rows.map((r) => r.median)),
-      ratioSpread: ratios.every((r) => r !== null) ? spread(ratios as number[]) : null,
-      medianCovered: covered(rows.map((r) => ({ value: r.median, low: r.median_ci_low, high: r.median_ci_high }))),
-      ratioCovered: covered(ratioEstimates),
+      median: acrossRuns(rows.map((r) => estimate(r.median, r.median_ci_low, r.median_ci_high))),
+      ratio: acrossRuns(rows.map((r) => estimate(r.ratio, r.ratio_ci_low, r.ratio_ci_high))),
     };
   });
-  const unimodalRatioSpreads = results.filter((c) => !c.bimodal && c.ratioSpread !== null).map((c) => c.ratioSpread!);
+  const ratios = results.filter((c) => c.ratio !== null).map((c) => c.ratio!);
+  const unimodalSpreads = results.filter((c) => !c.bimodal && c.ratio !== null).map((c) => c.ratio!.spread);
   return {
     runs: summaries.length,
     cells: results,
-    medianCoverage: share(results.map((c) => c.medianCovered)),
-    ratioCoverage: share(results.map((c) => c.ratioCovered)),
-    ratioSpread: unimodalRatioSpreads.length ? { median: median(unimodalRatioSpreads), max: Math.max(...unimodalRatioSpreads) } : null,
+    medianCoverage: coverage(results.map((c) => c.median)),
+    ratioCoverage: coverage(ratios),
+    ratioSpread: unimodalSpreads.length ? { median: median(unimodalSpreads), max: Math.max(...unimodalSpreads) } : null,
+    ratioLevels: ratios.length
+      ? { withinRun: median(ratios.map((r) => r.components.withinRun)), betweenRuns: median(ratios.map((r) => r.components.betweenRuns)) }
+      : null,
   };
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { median } from "simple-statistics";
 import { reproducibility } from "../analyze/reproducibility.ts";
 import { Fleet } from "../hosts/fleet.ts";
 import { loadInventory } from "../hosts/inventory.ts";
@@ -11,6 +12,7 @@ import { reproducibilityCsv, reproducibilityText } from "../render/reproducibili
 import { writeFileAtomic } from "../results/atomicWrite.ts";
 import { newRunId, runPaths } from "../results/runDir.ts";
 import { readSummaryCsv } from "../results/summaryCsv.ts";
+import { readTrialsCsv } from "../results/trialsCsv.ts";
 import { ProgressDisplay } from "../run/progress.ts";
 import { runExperiment } from "../run/runner.ts";
 import { hostList, positiveInteger } from "./options.ts";
@@ -42,11 +44,16 @@ export function addReproduceCommand(program: Command): void {
         if (!outcome.complete || outcome.failedCells > 0) process.exitCode = 1;
       }
       const r = reproducibility(runDirs.map((dir) => readSummaryCsv(runPaths(dir).summary)));
+      const noise = runDirs.map((dir) => {
+        const trials = readTrialsCsv(dir);
+        const delays = trials.flatMap((t) => (t.bench_rq_ns === null ? [] : [t.bench_rq_ns / 1e6]));
+        return { runDir: dir, runQueueMs: delays.length ? median(delays) : null, stealTicks: trials.reduce((sum, t) => sum + (t.steal_ticks ?? 0), 0) };
+      });
       const out = join(results, `reproduce-${newRunId()}`);
       mkdirSync(out, { recursive: true });
       writeFileAtomic(join(out, "reproducibility.csv"), reproducibilityCsv(r));
       writeFileAtomic(join(out, "reproducibility.json"), `${JSON.stringify({ spec: spec.path, runDirs, ...r }, null, 2)}\n`);
       console.log(`reproducibility: ${out}`);
-      console.log(reproducibilityText(r, runDirs).join("\n"));
+      console.log(reproducibilityText(r, noise).join("\n"));
     });
 }
