@@ -3,14 +3,14 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { CALL_SELECTIONS } from "../scripts/kinds/macro/macroSpec.ts";
-import { MACRO_MECHANISMS, MECHANISM_NAMES, MECHANISMS } from "../scripts/model/vocabulary.ts";
+import { globalState, MACRO_MECHANISMS, MECHANISM_NAMES, MECHANISMS } from "../scripts/model/vocabulary.ts";
 import { BUILD_DIR, buildNative, removeDir, tempDir } from "./support/native.ts";
 
 // The C registry (native/mechanisms.c) and the TypeScript vocabulary must
 // name the same mechanisms with the same properties, and the runners must
 // act on what the registry says.
 
-const COLUMNS = ["name", "os", "tracer_process", "handlers", "macro", "selections"];
+const COLUMNS = ["name", "os", "tracer_process", "handlers", "macro", "selections", "global"];
 
 let scratch: string;
 
@@ -58,6 +58,7 @@ test("tt-driver lists exactly the mechanisms of the vocabulary, each with its pr
     assert.equal(m.tracer_process, yesNo(known.tracerProcess), `${name}: tracer_process`);
     assert.equal(m.handlers, yesNo(known.handlers), `${name}: handlers`);
     assert.equal(m.macro, yesNo((MACRO_MECHANISMS as readonly string[]).includes(name)), `${name}: macro`);
+    assert.equal(m.global, globalState(name), `${name}: global`);
     if (m.macro === "no") {
       assert.equal(m.selections, "-", `${name}: selections`);
     } else {
