@@ -6,6 +6,7 @@ import { groupBy } from "../analyze/groupBy.ts";
 import type { Host } from "../hosts/host.ts";
 import { cellId, type CellRecord } from "../model/cell.ts";
 import type { MicroSettings } from "../model/manifest.ts";
+import { globalState, mechanismOf } from "../model/vocabulary.ts";
 import { blockOrder } from "../plan/blockOrder.ts";
 import { appendRawRows } from "../results/runDir.ts";
 import { appendTrialRow, readTrialsCsv, type TrialRow } from "../results/trialsCsv.ts";
@@ -29,6 +30,13 @@ const count = (value: string | undefined) => (value === undefined || value === "
  * in its place. A cell whose trial fails is failed and leaves later blocks.
  */
 export async function measureCells(host: Host, cells: CellRecord[], ctx: MeasureContext<MicroSettings, CellRecord>): Promise<void> {
+  // A mechanism that slows every later process of the boot (audit) is probed and measured after all the others, in blocks of its own.
+  const lasting = cells.filter((c) => globalState(mechanismOf(c.tracer)) === "boot");
+  if (lasting.length > 0 && lasting.length < cells.length) {
+    await measureCells(host, cells.filter((c) => !lasting.includes(c)), ctx);
+    if (!ctx.signal?.aborted) await measureCells(host, lasting, ctx);
+    return;
+  }
   const { timeoutSeconds, trials: blocks } = ctx.settings;
   const orderSeed = ctx.settings.orderSeed ?? 0;
   const scratchDir = join(tmpdir(), `tracetax-${ctx.runId}-${host.name}`);
