@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { CALL_SELECTIONS } from "../scripts/kinds/macro/macroSpec.ts";
 import { globalState, MACRO_MECHANISMS, MECHANISM_NAMES, MECHANISMS } from "../scripts/model/vocabulary.ts";
 import { BUILD_DIR, buildNative, removeDir, tempDir } from "./support/native.ts";
+import { withMachineLock } from "./support/machineLock.ts";
 
 // The C registry (native/mechanisms.c) and the TypeScript vocabulary must
 // name the same mechanisms with the same properties, and the runners must
@@ -90,21 +91,24 @@ test("tt-driver takes the placements and handlers the listing says, and no other
   }
 });
 
-test("tt-macro runs whole programs under the mechanisms and selections the listing says, and refuses the others", () => {
-  for (const [name, m] of registry()) {
-    for (const selection of CALL_SELECTIONS) {
-      const r = run("tt-macro", ["-b", BUILD_DIR, "-m", name, "-c", selection, "-n", "1", "-T", "10", "--", "true"]);
-      const what = `${name} -c ${selection}`;
-      if (m.macro === "no") {
-        assert.equal(r.status, 2, what);
-        assert.match(r.stderr, new RegExp(`unknown mechanism "${name}"`), what);
-      } else if (!m.selections.split(",").includes(selection)) {
-        assert.equal(r.status, 2, what);
-        assert.match(r.stderr, new RegExp(`${name} cannot be told to intercept`), what);
-      } else {
-        assert.doesNotMatch(r.stderr, /cannot be told to intercept|unknown mechanism/, what);
-        assert.match(r.stdout, /^run,real_s,user_s,sys_s,exit\n1,/, `${what}: a row for the run (${r.stderr.trim()})`);
+test("tt-macro runs whole programs under the mechanisms and selections the listing says, and refuses the others", async () => {
+  // The observers among them change machine-wide state (tracefs, BPF, a cgroup).
+  await withMachineLock("tt-macro under every mechanism", () => {
+    for (const [name, m] of registry()) {
+      for (const selection of CALL_SELECTIONS) {
+        const r = run("tt-macro", ["-b", BUILD_DIR, "-m", name, "-c", selection, "-n", "1", "-T", "10", "--", "true"]);
+        const what = `${name} -c ${selection}`;
+        if (m.macro === "no") {
+          assert.equal(r.status, 2, what);
+          assert.match(r.stderr, new RegExp(`unknown mechanism "${name}"`), what);
+        } else if (!m.selections.split(",").includes(selection)) {
+          assert.equal(r.status, 2, what);
+          assert.match(r.stderr, new RegExp(`${name} cannot be told to intercept`), what);
+        } else {
+          assert.doesNotMatch(r.stderr, /cannot be told to intercept|unknown mechanism/, what);
+          assert.match(r.stdout, /^run,real_s,user_s,sys_s,exit\n1,/, `${what}: a row for the run (${r.stderr.trim()})`);
+        }
       }
     }
-  }
+  });
 });
