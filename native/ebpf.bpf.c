@@ -64,6 +64,25 @@ dropped(void)
 		*n += 1;
 }
 
+/* A record of the watched process for the ring buffer, its common fields set; NULL when not watched, or dropped for a full buffer. */
+static __always_inline struct tt_ebpf_event *
+new_event(__u32 kind)
+{
+	struct tt_ebpf_event *e;
+
+	if (!watched())
+		return NULL;
+	if ((e = bpf_ringbuf_reserve(&events, sizeof *e, 0)) == NULL) {
+		dropped();
+		return NULL;
+	}
+	e->kind = kind;
+	e->pid = (__u32)bpf_get_current_pid_tgid();
+	e->ns = bpf_ktime_get_ns();
+	e->path[0] = '\0';
+	return e;
+}
+
 /* raw_syscalls:sys_enter: ctx->args[0] is the caller's struct pt_regs *, args[1] the number. */
 SEC("raw_tracepoint/sys_enter")
 int
@@ -88,16 +107,9 @@ ring_enter(struct bpf_raw_tracepoint_args *ctx)
 	struct tt_ebpf_event *e;
 	long nr = (long)ctx->args[1];
 
-	if (!watched())
+	if ((e = new_event(TT_EBPF_ENTER)) == NULL)
 		return 0;
-	if ((e = bpf_ringbuf_reserve(&events, sizeof *e, 0)) == NULL) {
-		dropped();
-		return 0;
-	}
-	e->kind = TT_EBPF_ENTER;
-	e->pid = (__u32)bpf_get_current_pid_tgid();
 	e->nr = nr;
-	e->ns = bpf_ktime_get_ns();
 	/* x86-64's system call arguments: rdi, rsi, rdx, r10, r8, r9. */
 	e->args[0] = BPF_CORE_READ(regs, di);
 	e->args[1] = BPF_CORE_READ(regs, si);
@@ -105,7 +117,6 @@ ring_enter(struct bpf_raw_tracepoint_args *ctx)
 	e->args[3] = BPF_CORE_READ(regs, r10);
 	e->args[4] = BPF_CORE_READ(regs, r8);
 	e->args[5] = BPF_CORE_READ(regs, r9);
-	e->path[0] = '\0';
 	if (inspect && (nr == TT_EBPF_NR_OPEN || nr == TT_EBPF_NR_OPENAT))
 		bpf_probe_read_user_str(e->path, sizeof e->path, (const void *)e->args[nr == TT_EBPF_NR_OPEN ? 0 : 1]);
 	bpf_ringbuf_submit(e, 0);
@@ -120,18 +131,10 @@ ring_exit(struct bpf_raw_tracepoint_args *ctx)
 	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
 	struct tt_ebpf_event *e;
 
-	if (!watched())
+	if ((e = new_event(TT_EBPF_EXIT)) == NULL)
 		return 0;
-	if ((e = bpf_ringbuf_reserve(&events, sizeof *e, 0)) == NULL) {
-		dropped();
-		return 0;
-	}
-	e->kind = TT_EBPF_EXIT;
-	e->pid = (__u32)bpf_get_current_pid_tgid();
 	e->nr = BPF_CORE_READ(regs, orig_ax);
 	e->ret = (long)ctx->args[1];
-	e->ns = bpf_ktime_get_ns();
-	e->path[0] = '\0';
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

@@ -139,7 +139,7 @@ main(int argc, char **argv)
 	unsigned long seen = 0, lost;
 	size_t kept = 0;
 	sigset_t waiting;
-	struct rusage ru;
+	struct rusage before, after;
 	ssize_t got;
 	int pipe_fd;
 
@@ -168,6 +168,7 @@ main(int argc, char **argv)
 		tt_journal_undo(&journal);
 		return 1;
 	}
+	getrusage(RUSAGE_SELF, &before);
 	tt_watch_attached();
 	while (!tt_stop_requested) {
 		struct pollfd p = { pipe_fd, POLLIN, 0 };
@@ -183,8 +184,8 @@ main(int argc, char **argv)
 		seen += entries(buf, (size_t)got, partial, &kept);
 	lost = overruns();
 	close(pipe_fd);
-	getrusage(RUSAGE_SELF, &ru);
+	getrusage(RUSAGE_SELF, &after);
 	if (tt_journal_undo(&journal) != 0)
 		return 1;
-	return tt_watch_report(seen, lost, tt_cpu_seconds(&ru), 0, "");
+	return tt_watch_report(seen, lost, tt_cpu_seconds(&after) - tt_cpu_seconds(&before), 0, "");
 }
