@@ -28,6 +28,8 @@
  *   #timer ID TRIAL TIMER OVERHEAD_CYCLES INVARIANT_TSC
  *   #stops ID TRIAL N                     calls the mechanism intercepted, where it counts
  *   #noise ID TRIAL pad_bytes=N [KEY=VALUE ...]
+ *   #observed ID TRIAL seen=N lost=N consumer_cpu_s=S paths=N last=PATH
+ *                                         what an observer of watch.h saw, lost and spent
  *   #cell ID done | #cell ID failed REASON | #cell ID skipped REASON
  * A cell is complete only at its "done" line. The "#noise" line follows a
  * trial's rounds; beside pad_bytes it has, where the host can say (Linux,
@@ -263,7 +265,7 @@ child_setup(void *arg)
 static int
 start_tracer(const struct cell *c, struct trial *t, struct placement *where)
 {
-	char path[PATH_MAX], *args[3];
+	char path[PATH_MAX], *args[5];
 	int i = 0;
 
 	snprintf(path, sizeof path, "%s/%s", build_dir, c->m->bench.observer);
@@ -271,7 +273,13 @@ start_tracer(const struct cell *c, struct trial *t, struct placement *where)
 		args[i++] = (char *)c->m->bench.observer_flag;
 	if (c->inspect)
 		args[i++] = "-i";
+	if (c->m->bench.calls) {
+		args[i++] = "-e";
+		args[i++] = (char *)tt_calls[c->measured].syscalls;
+	}
 	args[i] = NULL;
+	if (c->m->bench.arms_first)
+		return tt_observer_fork_armed(&t->tracer, path, args, child_setup, where);
 	return tt_observer_fork(&t->tracer, path, args, child_setup, where);
 }
 
@@ -415,7 +423,7 @@ run_trial(const struct cell *c, long trial, struct trial *t)
 	    : strcmp(c->placement, "cross-cpu") == 0 ? cpu_b : -1, tracer_err };
 	/* Under strace-seccomp the driver's child is strace, the benchmark's parent and tracer. */
 	const char *child = c->m->bench.strace != NULL ? "tracer" : "bench";
-	char line[128];
+	char line[512];
 	unsigned long stops;
 	long long steal;
 	int status;
@@ -426,6 +434,8 @@ run_trial(const struct cell *c, long trial, struct trial *t)
 		if (start_tracer(c, t, &tracer) != 0)
 			return fail(t, "cannot start the tracer: %s", strerror(errno));
 		live[1] = t->tracer.pid;
+		if (c->m->bench.arms_first && expect(t, t->tracer.report, "armed", "the tracer", tracer_err) != 0)
+			return -1;
 	}
 	if ((live[0] = t->bench = start_bench(c, t, &bench)) < 0)
 		return fail(t, "cannot start the benchmark: %s", strerror(errno));
@@ -451,6 +461,8 @@ run_trial(const struct cell *c, long trial, struct trial *t)
 			return fail(t, "the tracer ended badly (%s): %s", how_it_ended(status), first_words(tracer_err));
 		if (r == 1)
 			printf("#stops %s %ld %lu\n", c->id, trial, stops);
+		if (r == 1 && strstr(line, " lost=") != NULL)
+			printf("#observed %s %ld seen=%lu%s\n", c->id, trial, stops, strstr(line, " lost="));
 	}
 	if (write(t->go, "g", 1) != 1)
 		return fail(t, "the benchmark went away after measuring: %s", first_words(bench_err));

@@ -47,6 +47,19 @@ Linux)
 	echo "dmi_sys_vendor=$(cat /sys/class/dmi/id/sys_vendor 2>/dev/null)"
 	echo "dmi_product_name=$(cat /sys/class/dmi/id/product_name 2>/dev/null)"
 	command -v systemd-detect-virt >/dev/null 2>&1 && echo "virt_detected=$(systemd-detect-virt --vm 2>/dev/null)"
+	# The observers' tools, as they name their versions (each line only where the tool is).
+	command -v bpftrace >/dev/null 2>&1 && echo "bpftrace_version=$(bpftrace --version 2>/dev/null | head -n 1)"
+	command -v perf >/dev/null 2>&1 && echo "perf_version=$(perf --version 2>/dev/null | head -n 1)"
+	command -v auditd >/dev/null 2>&1 && echo "auditd_version=$(dpkg-query -W -f='${Version}' auditd 2>/dev/null || auditd -v 2>&1 | head -n 1)"
+	command -v clang >/dev/null 2>&1 && echo "clang_version=$(clang --version 2>/dev/null | head -n 1)"
+	command -v bpftool >/dev/null 2>&1 && echo "libbpf_version=$(bpftool version 2>/dev/null | sed -n 's/^using libbpf //p')"
+	# Audit, once enabled, slows every process created later in the boot unless "-a never,task" is in place.
+	if command -v auditctl >/dev/null 2>&1; then
+		echo "audit_status=$(auditctl -s 2>/dev/null | grep -E '^(enabled|pid|lost|backlog_limit|backlog_wait_time) ' | tr '\n' ' ')"
+		echo "audit_rules=$(auditctl -l 2>/dev/null | tr '\n' ';')"
+	fi
+	marker=/run/tracetax/audit-enabled-this-boot
+	[ -r $marker ] && [ "$(cat $marker)" = "$(cat /proc/sys/kernel/random/boot_id)" ] && echo "audit_enabled_this_boot=1"
 	;;
 OpenBSD)
 	echo "os_release=OpenBSD $(uname -r)"

@@ -43,6 +43,7 @@
 #endif
 #include <sys/types.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <dirent.h>
@@ -62,6 +63,8 @@
 #include "own_dir.h"
 #include "ptrace_loop.h"
 #include "seccomp_filter.h"
+#include "journal.h"
+#include "watch.h"
 
 #if !defined(__WALL)
 #define __WALL 0
@@ -74,6 +77,7 @@ struct setup {
 	const char *build_dir;
 	int pass_stdout;
 	char count_file[64]; /* where preloaded interposers report their counts */
+	char cgroup[PATH_MAX]; /* the cgroup v2 the program runs in, for an observer that filters by it */
 };
 
 static volatile sig_atomic_t timed_out, terminated;
@@ -116,6 +120,44 @@ usage(void)
 	fprintf(stderr, "usage: tt-macro -m MECHANISM [-c all|socket] [-b BUILD_DIR] [-n RUNS] [-T SECONDS] [-p] -- COMMAND [ARG...]\n"
 	    "       tt-macro --list-mechanisms\n");
 	exit(2);
+}
+
+/* Move the workload's first process into the cgroup, before the observer looks; its children follow it there. */
+static int
+put_in_cgroup(const char *cgroup, pid_t pid)
+{
+	char procs[PATH_MAX + 16], id[32];
+
+	snprintf(procs, sizeof procs, "%s/cgroup.procs", cgroup);
+	snprintf(id, sizeof id, "%ld", (long)pid);
+	if (tt_write_file(procs, id) == 0)
+		return 0;
+	fprintf(stderr, "tt-macro: cannot join the cgroup %s: %s\n", cgroup, strerror(errno));
+	return -1;
+}
+
+/*
+ * A cgroup v2 of our own beside ours, for the observer to filter by,
+ * journaled (journal.h) so that it goes even if this program is killed.
+ */
+static int
+make_cgroup(struct setup *s, struct tt_journal *j)
+{
+	char mine[PATH_MAX];
+
+	tt_journal_replay(stderr);
+	if (tt_watch_cgroup(getpid(), mine, sizeof mine) != 0 || tt_journal_open(j, "cgroup") != 0)
+		return -1;
+	snprintf(s->cgroup, sizeof s->cgroup, "%.*s/tracetax-macro-%ld", (int)(sizeof s->cgroup - 40), mine, (long)getpid());
+	/* A cgroup with processes in it cannot have children under cgroup v2: beside ours, at its parent, then. */
+	if (tt_watch_cgroup(1, mine, sizeof mine) == 0 && strncmp(s->cgroup, mine, strlen(mine)) == 0)
+		snprintf(s->cgroup, sizeof s->cgroup, "%.*s/tracetax-macro-%ld", (int)(sizeof s->cgroup - 40), mine, (long)getpid());
+	if (tt_journal_note(j, "cgroup %s", s->cgroup) != 0)
+		return -1;
+	if (mkdir(s->cgroup, 0755) == 0)
+		return 0;
+	fprintf(stderr, "tt-macro: cannot create the cgroup %s: %s\n", s->cgroup, strerror(errno));
+	return -1;
 }
 
 /*
@@ -217,7 +259,7 @@ own_group(void *unused)
 static int
 start_observer(const struct setup *s, pid_t workload, long timeout_s, struct tt_observer *o)
 {
-	char path[PATH_MAX], wait_s[32], line[128], *args[4];
+	char path[PATH_MAX], wait_s[32], line[128], *args[6];
 	int i = 0;
 
 	snprintf(path, sizeof path, "%s/%s", s->build_dir, s->how->observer);
@@ -226,6 +268,10 @@ start_observer(const struct setup *s, pid_t workload, long timeout_s, struct tt_
 		args[i++] = (char *)s->how->observer_flag;
 	args[i++] = "-w";
 	args[i++] = wait_s;
+	if (s->how->calls && tt_selections[s->selection].syscalls != NULL) {
+		args[i++] = "-e";
+		args[i++] = (char *)tt_selections[s->selection].syscalls;
+	}
 	args[i] = NULL;
 	if (tt_observer_fork(o, path, args, own_group, NULL) != 0 || tt_observer_release(o, workload) != 0)
 		return -1;
@@ -342,6 +388,8 @@ run_once(long run, const struct setup *s, long timeout_s, char **command)
 	if (root == 0)
 		exec_workload(s, command);
 	setpgid(root, root);
+	if (s->cgroup[0] != '\0' && put_in_cgroup(s->cgroup, root) != 0)
+		kill(root, SIGKILL); /* it then never stops for the take-over, which says so */
 	running = root; /* a signal during the set-up ends it: the workload killed, the observer loses its target */
 	if (take_over(s, root, timeout_s, &observer, &tracer) != 0) {
 		end_run(root, &observer);
@@ -431,6 +479,7 @@ main(int argc, char **argv)
 {
 	struct sigaction sa;
 	struct setup s;
+	struct tt_journal cgroup = { "", -1 };
 	long runs = 1, timeout_s = 60, i;
 	int opt, fd = -1;
 	const char *name = NULL, *selection = "all", *why;
@@ -469,6 +518,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "tt-macro: %s\n", why);
 		return 2;
 	}
+	if (s.how->cgroup && make_cgroup(&s, &cgroup) != 0) {
+		tt_journal_undo(&cgroup);
+		return 1;
+	}
 	if (s.how->preload != NULL) {
 		strcpy(s.count_file, "/tmp/tt-macro-counts.XXXXXX");
 		if ((fd = mkstemp(s.count_file)) < 0) {
@@ -492,6 +545,8 @@ main(int argc, char **argv)
 		run_once(i, &s, timeout_s, argv + optind);
 	if (s.how->preload != NULL)
 		unlink(s.count_file);
+	if (s.how->cgroup)
+		tt_journal_undo(&cgroup);
 	if (terminated) {
 		fprintf(stderr, "tt-macro: interrupted\n");
 		return 130;

@@ -10,7 +10,8 @@
  * itself, a preloaded library, strace as its parent, an observer program
  * attached by PID (observer.h), tt-macro's own ptrace (ptrace_loop.h).
  *
- * What each reports follows from that: an observer its "stops N" line, a
+ * What each reports follows from that: an observer its "stops N" line (the
+ * observers of today's tracing tools more: watch.h), a
  * preloaded library or in-process handler its count of calls, tt-macro's
  * ptrace the stops it saw; strace and the kernel-only filters count nothing.
  */
@@ -32,7 +33,19 @@ struct tt_setup {
 	const char *observer;      /* a program of the build directory attached by PID (tracer.h) */
 	const char *observer_flag; /* a flag added to its arguments */
 	enum tt_tree_tracer tracer;
+	int calls;                 /* the observer is told the selected system calls (-e, watch.h) */
+	int arms_first;            /* the observer is in place before the measured process exists (-p -, observer.h) */
+	int cgroup;                /* tt-macro puts the program in a cgroup v2 of its own, which the observer filters by */
 };
+
+/*
+ * What a mechanism does to the machine beyond the measured process: nothing;
+ * kernel state other processes share, for the time it runs (BPF programs,
+ * tracepoints, tracefs, audit rules), put back after it, through the
+ * journal (journal.h) even when it is killed; or a slowdown the kernel keeps
+ * until reboot (audit: runs place these cells after all others).
+ */
+enum tt_global { TT_GLOBAL_NONE, TT_GLOBAL_RUN, TT_GLOBAL_BOOT };
 
 struct tt_mechanism {
 	const char *name;
@@ -43,6 +56,7 @@ struct tt_mechanism {
 	int filter;              /* the measured process installs a seccomp filter ... */
 	unsigned int action;     /* ... with this action for the selected calls (set with TT_FILTER) */
 	int dispatch;            /* the measured process turns on syscall user dispatch */
+	enum tt_global global;
 	struct tt_setup bench;   /* tt-syscall under tt-driver */
 	struct tt_setup program; /* a whole program under tt-macro */
 };

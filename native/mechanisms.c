@@ -27,7 +27,13 @@
 	X(tt_mech_strace) \
 	X(tt_mech_strace_seccomp) \
 	X(tt_mech_systrace) \
-	X(tt_mech_systrace_permit)
+	X(tt_mech_systrace_permit) \
+	X(tt_mech_ebpf_count) \
+	X(tt_mech_ebpf_ringbuf) \
+	X(tt_mech_bpftrace) \
+	X(tt_mech_perf_trace) \
+	X(tt_mech_ftrace) \
+	X(tt_mech_audit)
 
 #define DECLARE(m) extern const struct tt_mechanism m;
 #define ENTRY(m) &m,
@@ -73,6 +79,24 @@ on_path(const char *tool)
 	return 0;
 }
 
+/* A program the build left out may say why in PROGRAM.why (build_bpf.sh): added to the message. */
+static void
+not_built_because(char *why, size_t size, const char *program)
+{
+	char file[PATH_MAX], because[256];
+	size_t n = strlen(why);
+	FILE *f;
+
+	snprintf(file, sizeof file, "%.4000s.why", program);
+	if ((f = fopen(file, "r")) == NULL)
+		return;
+	if (fgets(because, sizeof because, f) != NULL) {
+		because[strcspn(because, "\n")] = '\0';
+		snprintf(why + n, size - n, ": %s", because);
+	}
+	fclose(f);
+}
+
 const char *
 tt_mechanism_unavailable(const struct tt_mechanism *m, const struct tt_setup *s, const char *build_dir)
 {
@@ -92,6 +116,7 @@ tt_mechanism_unavailable(const struct tt_mechanism *m, const struct tt_setup *s,
 		snprintf(path, sizeof path, "%s/%s", build_dir, built[i]);
 		if (access(path, R_OK) != 0) {
 			snprintf(why, sizeof why, "%s was not built on this host (%.300s)", m->name, path);
+			not_built_because(why, sizeof why, path);
 			return why;
 		}
 	}
@@ -163,7 +188,9 @@ tt_list_mechanisms(FILE *out)
 	size_t i;
 	int s, listed;
 
-	fprintf(out, "name\tos\ttracer_process\thandlers\tmacro\tselections\tfilter\n");
+	static const char *const global[] = { "no", "run", "boot" };
+
+	fprintf(out, "name\tos\ttracer_process\thandlers\tmacro\tselections\tfilter\tglobal\n");
 	for (i = 0; i < REGISTERED; i++) {
 		const struct tt_mechanism *m = registry[i];
 		fprintf(out, "%s\t%s\t%s\t%s\t%s\t", m->name, m->os, yes(TT_TRACER_PROCESS(m)), yes(m->handlers),
@@ -171,7 +198,7 @@ tt_list_mechanisms(FILE *out)
 		for (s = 0, listed = 0; s < TT_NSELECTIONS; s++)
 			if (m->selections & TT_SELECTS(s))
 				fprintf(out, "%s%s", listed++ > 0 ? "," : "", tt_selections[s].name);
-		fprintf(out, "%s\t%s\n", listed > 0 ? "" : "-", yes(TT_FILTERS_CALLS(m)));
+		fprintf(out, "%s\t%s\t%s\n", listed > 0 ? "" : "-", yes(TT_FILTERS_CALLS(m)), global[m->global]);
 	}
 }
 

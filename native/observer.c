@@ -11,8 +11,8 @@
 #include "cloexec.h"
 #include "observer.h"
 
-int
-tt_observer_fork(struct tt_observer *o, const char *path, char *const args[], void (*setup)(void *), void *arg)
+static int
+fork_observer(struct tt_observer *o, const char *path, char *const args[], void (*setup)(void *), void *arg, int armed)
 {
 	int out[2], release[2];
 
@@ -32,10 +32,15 @@ tt_observer_fork(struct tt_observer *o, const char *path, char *const args[], vo
 
 		dup2(out[1], STDOUT_FILENO);
 		setup(arg);
-		if ((got = read(release[0], target, sizeof target - 1)) <= 0)
+		if (armed) {
+			dup2(release[0], STDIN_FILENO); /* it reads the target itself, once armed */
+			strcpy(target, "-");
+		} else if ((got = read(release[0], target, sizeof target - 1)) <= 0)
 			_exit(1); /* the runner gave up before naming a target */
-		target[got] = '\0';
-		target[strcspn(target, "\n")] = '\0';
+		else {
+			target[got] = '\0';
+			target[strcspn(target, "\n")] = '\0';
+		}
 		argv[n++] = (char *)path;
 		argv[n++] = "-p";
 		argv[n++] = target;
@@ -57,6 +62,18 @@ tt_observer_fork(struct tt_observer *o, const char *path, char *const args[], vo
 	o->report = out[0];
 	o->release = release[1];
 	return 0;
+}
+
+int
+tt_observer_fork(struct tt_observer *o, const char *path, char *const args[], void (*setup)(void *), void *arg)
+{
+	return fork_observer(o, path, args, setup, arg, 0);
+}
+
+int
+tt_observer_fork_armed(struct tt_observer *o, const char *path, char *const args[], void (*setup)(void *), void *arg)
+{
+	return fork_observer(o, path, args, setup, arg, 1);
 }
 
 int

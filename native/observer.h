@@ -26,6 +26,13 @@ struct tt_observer {
  */
 int tt_observer_fork(struct tt_observer *o, const char *path, char *const args[], void (*setup)(void *), void *arg);
 
+/*
+ * The same for an observer that must be in place before its target exists
+ * (audit): it runs `path -p - args...` at once, says "armed" when it is, and
+ * reads the PID tt_observer_release writes from its stdin.
+ */
+int tt_observer_fork_armed(struct tt_observer *o, const char *path, char *const args[], void (*setup)(void *), void *arg);
+
 /* Name the target: the held observer starts. 0, or -1 with errno. */
 int tt_observer_release(struct tt_observer *o, pid_t target);
 

@@ -3,15 +3,16 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { CALL_SELECTIONS } from "../scripts/kinds/macro/macroSpec.ts";
-import { MACRO_MECHANISMS, MECHANISM_NAMES, MECHANISMS } from "../scripts/model/vocabulary.ts";
+import { globalState, MACRO_MECHANISMS, MECHANISM_NAMES, MECHANISMS } from "../scripts/model/vocabulary.ts";
 import { BUILD_DIR, buildNative, removeDir, tempDir } from "./support/native.ts";
 import { requireTool } from "./support/requireTool.ts";
+import { withMachineLock } from "./support/machineLock.ts";
 
 // The C registry (native/mechanisms.c) and the TypeScript vocabulary must
 // name the same mechanisms with the same properties, and the runners must
 // act on what the registry says.
 
-const COLUMNS = ["name", "os", "tracer_process", "handlers", "macro", "selections", "filter"];
+const COLUMNS = ["name", "os", "tracer_process", "handlers", "macro", "selections", "filter", "global"];
 
 let scratch: string;
 
@@ -60,6 +61,7 @@ test("tt-driver lists exactly the mechanisms of the vocabulary, each with its pr
     assert.equal(m.handlers, yesNo(known.handlers), `${name}: handlers`);
     assert.equal(m.macro, yesNo((MACRO_MECHANISMS as readonly string[]).includes(name)), `${name}: macro`);
     assert.equal(m.filter, yesNo(known.filter), `${name}: filter`);
+    assert.equal(m.global, globalState(name), `${name}: global`);
     if (m.macro === "no") {
       assert.equal(m.selections, "-", `${name}: selections`);
     } else {
@@ -104,21 +106,24 @@ test("tt-driver takes MECH@CALL for the mechanisms the listing says have a filte
   }
 });
 
-test("tt-macro runs whole programs under the mechanisms and selections the listing says, and refuses the others", () => {
-  for (const [name, m] of registry()) {
-    for (const selection of CALL_SELECTIONS) {
-      const r = run("tt-macro", ["-b", BUILD_DIR, "-m", name, "-c", selection, "-n", "1", "-T", "10", "--", "true"]);
-      const what = `${name} -c ${selection}`;
-      if (m.macro === "no") {
-        assert.equal(r.status, 2, what);
-        assert.match(r.stderr, new RegExp(`unknown mechanism "${name}"`), what);
-      } else if (!m.selections.split(",").includes(selection)) {
-        assert.equal(r.status, 2, what);
-        assert.match(r.stderr, new RegExp(`${name} cannot be told to intercept`), what);
-      } else {
-        assert.doesNotMatch(r.stderr, /cannot be told to intercept|unknown mechanism/, what);
-        assert.match(r.stdout, /^run,real_s,user_s,sys_s,exit\n1,/, `${what}: a row for the run (${r.stderr.trim()})`);
+test("tt-macro runs whole programs under the mechanisms and selections the listing says, and refuses the others", async () => {
+  // The observers among them change machine-wide state (tracefs, BPF, a cgroup).
+  await withMachineLock("tt-macro under every mechanism", () => {
+    for (const [name, m] of registry()) {
+      for (const selection of CALL_SELECTIONS) {
+        const r = run("tt-macro", ["-b", BUILD_DIR, "-m", name, "-c", selection, "-n", "1", "-T", "10", "--", "true"]);
+        const what = `${name} -c ${selection}`;
+        if (m.macro === "no") {
+          assert.equal(r.status, 2, what);
+          assert.match(r.stderr, new RegExp(`unknown mechanism "${name}"`), what);
+        } else if (!m.selections.split(",").includes(selection)) {
+          assert.equal(r.status, 2, what);
+          assert.match(r.stderr, new RegExp(`${name} cannot be told to intercept`), what);
+        } else {
+          assert.doesNotMatch(r.stderr, /cannot be told to intercept|unknown mechanism/, what);
+          assert.match(r.stdout, /^run,real_s,user_s,sys_s,exit\n1,/, `${what}: a row for the run (${r.stderr.trim()})`);
+        }
       }
     }
-  }
+  });
 });

@@ -11,6 +11,7 @@ import { MECHANISM_NAMES } from "../scripts/model/vocabulary.ts";
 import { tracetax } from "./support/cli.ts";
 import { attachTracer, BUILD_DIR, buildNative, ended, killAll, processState, removeDir, runDriver, startBenchmark, tempDir, tracerPid, waitForLine } from "./support/native.ts";
 import { requireTool } from "./support/requireTool.ts";
+import { withMachineLock } from "./support/machineLock.ts";
 
 let scratch: string;
 const started: ChildProcess[] = [];
@@ -160,20 +161,23 @@ test("killing any tracer process mid-run never leaves the benchmark stopped", as
   assert.equal(await ended(stranded.bench), 0);
 });
 
-test("a run over every mechanism records each one's cells in raw.csv", () => {
-  const spec = join(scratch, "all.yaml");
-  const tracers = MECHANISM_NAMES.filter((m) => !m.startsWith("systrace"));
-  writeFileSync(spec, `name: all\ntitle: all mechanisms\ncalls: [open, getppid]\nfds: [valid]\nmechanisms: [${tracers.join(", ")}, ptrace:inspect, sud:inspect]\nplacements: [unpinned]\nrounds: 3\ntrials: 1\n`);
-  const r = tracetax(["run", spec, "--results", join(scratch, "results"), "--report-root", join(scratch, "report"), "--quiet"]);
-  assert.equal(r.status, 0, r.stderr);
-  const runDir = /^results: (.+)$/m.exec(r.stdout)![1];
-  const manifest = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as MicroManifest;
-  for (const c of manifest.cells) assert.equal(c.status, "done", `${c.id}: ${c.reason}`);
-  const raw = readRawCsv(join(runDir, "raw.csv"));
-  for (const t of [...tracers, "ptrace:inspect", "sud:inspect"]) {
-    assert.equal(raw.filter((row) => row.tracer === t).length, 2 * 3, t);
-  }
-  assert.ok(raw.filter((row) => row.tracer === "seccomp-errno").every((row) => row.result === "EPERM"));
+test("a run over every mechanism records each one's cells in raw.csv", async () => {
+  // The observers among them change machine-wide state (audit, tracefs, BPF).
+  await withMachineLock("every mechanism in one run", () => {
+    const spec = join(scratch, "all.yaml");
+    const tracers = MECHANISM_NAMES.filter((m) => !m.startsWith("systrace"));
+    writeFileSync(spec, `name: all\ntitle: all mechanisms\ncalls: [open, getppid]\nfds: [valid]\nmechanisms: [${tracers.join(", ")}, ptrace:inspect, sud:inspect]\nplacements: [unpinned]\nrounds: 3\ntrials: 1\n`);
+    const r = tracetax(["run", spec, "--results", join(scratch, "results"), "--report-root", join(scratch, "report"), "--quiet"]);
+    assert.equal(r.status, 0, r.stderr);
+    const runDir = /^results: (.+)$/m.exec(r.stdout)![1];
+    const manifest = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as MicroManifest;
+    for (const c of manifest.cells) assert.equal(c.status, "done", `${c.id}: ${c.reason}`);
+    const raw = readRawCsv(join(runDir, "raw.csv"));
+    for (const t of [...tracers, "ptrace:inspect", "sud:inspect"]) {
+      assert.equal(raw.filter((row) => row.tracer === t).length, 2 * 3, t);
+    }
+    assert.ok(raw.filter((row) => row.tracer === "seccomp-errno").every((row) => row.result === "EPERM"));
+  });
 });
 
 test("unknown mechanisms and handlers are refused with the known names", () => {

@@ -15,6 +15,7 @@ import { readMacroCsv } from "../scripts/kinds/macro/macroRows.ts";
 import type { MacroManifest } from "./support/syntheticRun.ts";
 import { tracetax, tracetaxAsync } from "./support/cli.ts";
 import { removeDir, tempDir } from "./support/native.ts";
+import { withMachineLock } from "./support/machineLock.ts";
 import { requireTool } from "./support/requireTool.ts";
 import { killPids, makeKey, processesMentioning, TestNamespace, TestSshd, writeClientConfig } from "./support/sshd.ts";
 
@@ -311,7 +312,8 @@ workloads:
 test("hosts check says per host whether it is reachable, its OS and compiler, ptrace access and which mechanisms it serves", async () => {
   const { ns: down } = await testHost({ down: true });
   const inventory = writeFile("check-hosts.yaml", `hosts:\n${hostEntry("tt-a", a)}${hostEntry("tt-off", down)}`);
-  const r = await tracetaxAsync(["hosts", "check", "--hosts", inventory, "--on", "tt-a,tt-off"]);
+  // Its probes run the observers, which change machine-wide state (tracefs, BPF), and it replays their journals.
+  const r = await withMachineLock("hosts check", () => tracetaxAsync(["hosts", "check", "--hosts", inventory, "--on", "tt-a,tt-off"]));
   assert.equal(r.status, 1, r.stderr);
   const [good, off] = r.stdout.split(/^(?=tt-off$)/m);
   assert.match(good, /^tt-a\n {2}reachable {3}yes\n/);

@@ -20,7 +20,7 @@ export const MAX_LOAD_PER_CORE = 0.5;
 export const CELL_WARNINGS = ["no-median-ci", "few-rounds", "high-dispersion", "timer-share", "bimodal", "trials-disagree", "imprecise", "steal", "migrations"] as const;
 export type CellWarning = (typeof CELL_WARNINGS)[number];
 
-export const HOST_WARNINGS = ["host-load", "frequency-scaling", "turbo", "virtualized", "tsc-not-invariant", "tsc-frequency-unknown"] as const;
+export const HOST_WARNINGS = ["host-load", "frequency-scaling", "turbo", "virtualized", "tsc-not-invariant", "tsc-frequency-unknown", "audit-enabled-earlier"] as const;
 export type HostWarning = (typeof HOST_WARNINGS)[number];
 
 const percent = (share: number) => `${share * 100}%`;
@@ -42,6 +42,8 @@ export const WARNING_MEANINGS: Record<CellWarning | HostWarning, string> = {
   virtualized: "the host is a virtual machine: a hypervisor can intercept, delay and deschedule",
   "tsc-not-invariant": "the TSC is not known to be invariant (constant_tsc and nonstop_tsc missing, or the kernel marked it unstable): cycle counts may not be comparable",
   "tsc-frequency-unknown": "the TSC frequency is unknown: cycles cannot be turned into nanoseconds",
+  "audit-enabled-earlier":
+    'audit was enabled earlier in this boot (by the audit mechanism): every process created since pays for an audit context on each call unless "-a never,task" is in place',
 };
 
 /** The statistics of one cell that the checks look at. */
@@ -111,6 +113,7 @@ export function hostWarnings(f: HostFacts): HostWarningFound[] {
     ["virtualized", virtualisationEvidence(f)],
     ["tsc-not-invariant", tscEvidence(f)],
     ["tsc-frequency-unknown", f.tscHz === null ? [f.tscHzSource] : []],
+    ["audit-enabled-earlier", f.audit?.enabledThisBoot ? [`audit rules: ${f.audit.rules ?? "unknown"}`] : []],
   ];
   return found.filter(([, evidence]) => evidence.length > 0).map(([code, evidence]) => ({ code, evidence: evidence.join("; ") }));
 }

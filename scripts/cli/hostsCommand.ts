@@ -11,12 +11,14 @@ import { resolveHosts } from "../hosts/resolveHosts.ts";
 import { whyTracerUnavailable } from "../plan/servable.ts";
 import { type HostFacts } from "../model/hostFacts.ts";
 import { probeMechanisms } from "../run/probeMechanisms.ts";
-import { MECHANISM_NAMES } from "../model/vocabulary.ts";
+import { globalState, MECHANISM_NAMES } from "../model/vocabulary.ts";
 import { hostList } from "./options.ts";
 
 /** Each tracer with "yes" or "no (why)": what the OS lacks, else what the host's kernel refused when probed. */
 async function tracerVerdicts(host: Host, facts: HostFacts): Promise<string[]> {
   const unavailable = new Map(MECHANISM_NAMES.map((t) => [t, whyTracerUnavailable(t, facts)]));
+  // Probing audit would enable it, which slows the host until reboot: a run probes it just before its cells.
+  for (const t of MECHANISM_NAMES) if (!unavailable.get(t) && globalState(t) === "boot") unavailable.set(t, "not probed here: enabling it slows every later process until reboot; a run probes it before its cells");
   const scratchDir = join(tmpdir(), `tracetax-check-${randomBytes(3).toString("hex")}-${host.name}`);
   try {
     const refused = await probeMechanisms(host, MECHANISM_NAMES.filter((t) => !unavailable.get(t)), {

@@ -14,6 +14,8 @@ export interface HostCheck {
 export async function checkHost(host: Host): Promise<HostCheck> {
   try {
     await host.build();
+    // What an observer killed mid-run left changed on the machine (audit rules, tracefs instances, cgroups) is put back first.
+    await host.runNative("tt-restore", [], { timeoutSeconds: 60 });
     return { host: host.name, reachable: true, problem: null, facts: await host.facts() };
   } catch (err) {
     return { host: host.name, reachable: !(err instanceof SshError), problem: (err as Error).message, facts: null };

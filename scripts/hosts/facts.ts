@@ -49,6 +49,8 @@ export function parseFacts(name: string, output: string): HostFacts {
     dmiProduct: optional("dmi_product_name"),
     virtDetected: optional("virt_detected"),
     aslr: num("aslr"),
+    toolVersions: { bpftrace: optional("bpftrace_version"), perf: optional("perf_version"), auditd: optional("auditd_version"), libbpf: optional("libbpf_version"), clang: optional("clang_version") },
+    audit: { status: optional("audit_status"), rules: optional("audit_rules"), enabledThisBoot: kv.get("audit_enabled_this_boot") === "1" },
   };
   return { ...facts, fingerprint: hardwareFingerprint(facts), ptraceAttach: facts.os === "Linux" ? ptraceAttach(kv) : null };
 }

@@ -29,4 +29,9 @@ export interface HostFacts {
   fingerprint?: string;
   // Linux: whether a tracer may attach by PID (Yama ptrace_scope, CAP_SYS_PTRACE) and why; null elsewhere.
   ptraceAttach?: { allowed: boolean; why: string } | null;
+  // The observers' tools as they name their versions; null where the tool is not installed.
+  toolVersions?: { bpftrace: string | null; perf: string | null; auditd: string | null; libbpf: string | null; clang: string | null };
+  // Linux audit: "auditctl -s" and "-l" in a line each, and whether tracetax enabled audit earlier in this boot,
+  // which slows every process created since (unless "-a never,task" is in place).
+  audit?: { status: string | null; rules: string | null; enabledThisBoot: boolean };
 }

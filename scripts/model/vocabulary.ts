@@ -40,11 +40,43 @@ export const MECHANISMS = {
   "strace-seccomp": { tracerProcess: false, handlers: false, os: "Linux", macro: true, filter: true },
   systrace: { tracerProcess: true, handlers: false, os: "OpenBSD", macro: false, filter: false },
   "systrace-permit": { tracerProcess: true, handlers: false, os: "OpenBSD", macro: false, filter: false },
+  "ebpf-count": { tracerProcess: true, handlers: false, os: "Linux", macro: true, filter: false },
+  "ebpf-ringbuf": { tracerProcess: true, handlers: true, os: "Linux", macro: true, filter: false },
+  bpftrace: { tracerProcess: true, handlers: false, os: "Linux", macro: true, filter: false },
+  "perf-trace": { tracerProcess: true, handlers: false, os: "Linux", macro: false, filter: false },
+  ftrace: { tracerProcess: true, handlers: false, os: "Linux", macro: true, filter: false },
+  audit: { tracerProcess: true, handlers: false, os: "Linux", macro: false, filter: false },
 } as const;
 export type Mechanism = keyof typeof MECHANISMS;
 export const MECHANISM_NAMES = Object.keys(MECHANISMS) as Mechanism[];
 /** The mechanisms a macrobenchmark can run a whole program under. */
 export const MACRO_MECHANISMS = MECHANISM_NAMES.filter((m) => MECHANISMS[m].macro) as [Mechanism, ...Mechanism[]];
+
+/**
+ * What a mechanism does to the machine beyond the measured process (the
+ * registry's `global` column): "run", kernel state shared with every other
+ * process while it runs (BPF programs, tracepoints, tracefs, audit rules),
+ * put back afterwards; "boot", a slowdown the kernel keeps until reboot
+ * (audit), so its cells are measured after all others. Unlisted: nothing.
+ */
+export const GLOBAL_STATE: { readonly [M in Mechanism]?: "run" | "boot" } = {
+  "ebpf-count": "run",
+  "ebpf-ringbuf": "run",
+  bpftrace: "run",
+  "perf-trace": "run",
+  ftrace: "run",
+  audit: "boot",
+};
+export function globalState(mechanism: Mechanism): "no" | "run" | "boot" {
+  return GLOBAL_STATE[mechanism] ?? "no";
+}
+
+/**
+ * The mechanisms that only watch: today's tracing tools, which see the calls
+ * (and, some, their arguments) but cannot block or change them. The others
+ * intercept: the call waits for their decision.
+ */
+export const OBSERVERS: readonly Mechanism[] = ["ebpf-count", "ebpf-ringbuf", "bpftrace", "perf-trace", "ftrace", "audit"];
 
 export const HANDLERS = ["null", "inspect"] as const;
 export type Handler = (typeof HANDLERS)[number];

@@ -7,6 +7,7 @@ import { figureBlock } from "./figureBlock.ts";
 import { hostFigures } from "./hostFigures.ts";
 import { html, slug, table, type Html } from "./html.ts";
 import { mechanismsSection } from "./mechanismsSection.ts";
+import { observersSection } from "./observersSection.ts";
 import type { RunData } from "./runData.ts";
 import { figurePlacement } from "./selection.ts";
 import { SERIES_LABELS } from "./series.ts";
@@ -33,6 +34,7 @@ export async function hostSection(run: RunData, host: string, outDir: string): P
   for (const plan of hostFigures(run, host, placement)) figures.push(await figureBlock(outDir, host, plan));
   const rows = run.summary.filter((r) => r.host === host);
   const mechanisms = await mechanismsSection(run, host, outDir);
+  const observers = await observersSection(run, host, outDir);
   const markup = html`<section id="host-${slug(host)}">
 <h2>Host ${host}</h2>
 <h3>Environment</h3>
@@ -41,6 +43,7 @@ ${figures.map((f) => f.markup)}
 <h3>Comparison with the published overheads</h3>
 ${comparisonTable(run, host, placement)}
 ${mechanisms.markup}
+${observers.markup}
 <h3>Statistics per cell</h3>
 <p>Every measured cell, all trials pooled; from <code>summary.csv</code>. The interval of the median is distribution-free
 (order statistics); the spread between trials is the MAD of the trials' medians, the MAD within trials the median
@@ -51,5 +54,5 @@ ${cellStatisticsTable(rows)}
 intervals, and the two-sided p of a Mann-Whitney U test that the traced and plain rounds come from one distribution.</p>
 ${overheadTable(rows)}
 </section>`;
-  return { markup, files: [...figures, mechanisms].flatMap((f) => f.files) };
+  return { markup, files: [...figures, mechanisms, observers].flatMap((f) => f.files) };
 }

@@ -31,6 +31,12 @@ export const MECHANISM_COLOURS: Record<Mechanism, string> = {
   "strace-seccomp": "#0f8fa3",
   systrace: SERIES_COLOURS.systrace,
   "systrace-permit": "#fdae6b",
+  "ebpf-count": "#1d91c0",
+  "ebpf-ringbuf": "#253494",
+  bpftrace: "#41ab5d",
+  "perf-trace": "#cc4c02",
+  ftrace: "#7a0177",
+  audit: "#636363",
 };
 
 type HandlerMechanism = { [M in Mechanism]: (typeof MECHANISMS)[M]["handlers"] extends true ? M : never }[Mechanism];
@@ -42,6 +48,7 @@ const INSPECT_COLOURS: Record<HandlerMechanism, string> = {
   "seccomp-notify": "#fc9272",
   sud: "#dfc27d",
   preload: "#f768a1",
+  "ebpf-ringbuf": "#7fcdbb",
 };
 
 /** The colour of a tracer's bars, lines and table swatches in the mechanism figures. */

@@ -3,6 +3,7 @@ import { readRawCsv, type RawRow } from "../results/rawCsv.ts";
 import { runPaths } from "../results/runDir.ts";
 import { readSummaryCsv, type SummaryRow } from "../results/summaryCsv.ts";
 import { readPublishedOverheads, type PublishedOverhead } from "./reference.ts";
+import { readPublishedObserverCosts, type PublishedObserverCost } from "./observersReference.ts";
 
 /** Everything a microbenchmark run's report is made from; it reads nothing else. */
 export interface RunData {
@@ -10,9 +11,10 @@ export interface RunData {
   summary: SummaryRow[];
   raw: RawRow[];
   published: PublishedOverhead[];
+  observerCosts: PublishedObserverCost[];
 }
 
 export function readRun(runDir: string, manifest: MicroManifest, referenceDir: string): RunData {
   const paths = runPaths(runDir);
-  return { manifest, summary: readSummaryCsv(paths.summary), raw: readRawCsv(paths.raw), published: readPublishedOverheads(referenceDir) };
+  return { manifest, summary: readSummaryCsv(paths.summary), raw: readRawCsv(paths.raw), published: readPublishedOverheads(referenceDir), observerCosts: readPublishedObserverCosts(referenceDir) };
 }

@@ -9,6 +9,7 @@ import type { Host } from "../hosts/host.ts";
 import { cellId, type CellRecord } from "../model/cell.ts";
 import type { MicroSettings } from "../model/manifest.ts";
 import { seededRandom } from "../model/random.ts";
+import { globalState, mechanismOf } from "../model/vocabulary.ts";
 import { blockOrder } from "../plan/blockOrder.ts";
 import { appendRawRows } from "../results/runDir.ts";
 import { appendTrialRow, readTrialsCsv, type TrialRow } from "../results/trialsCsv.ts";
@@ -52,6 +53,13 @@ export async function measureCells(
   ctx: MeasureContext<MicroSettings, CellRecord>,
   precise: PrecisionRule = () => true,
 ): Promise<void> {
+  // A mechanism that slows every later process of the boot (audit) is probed and measured after all the others, in blocks of its own.
+  const lasting = cells.filter((c) => globalState(mechanismOf(c.tracer)) === "boot");
+  if (lasting.length > 0 && lasting.length < cells.length) {
+    await measureCells(host, cells.filter((c) => !lasting.includes(c)), ctx, precise);
+    if (!ctx.signal?.aborted) await measureCells(host, lasting, ctx, precise);
+    return;
+  }
   const { timeoutSeconds, trials: blocks, precision, spreadSeconds = 0 } = ctx.settings;
   const orderSeed = ctx.settings.orderSeed ?? 0;
   const scratchDir = join(tmpdir(), `tracetax-${ctx.runId}-${host.name}`);

@@ -14,6 +14,14 @@ run   gcc             cc builds native/
 run   make            builds native/
 run   libc6-dev       the C headers and start files native/ is built with
 run   strace          the strace and strace-seccomp mechanisms run it
+run   clang           compiles the BPF programs of ebpf-count and ebpf-ringbuf (-target bpf)
+run   bpftool         dumps the kernel's BTF (vmlinux.h) and makes the libbpf skeleton
+run   libbpf-dev      the library and headers tt-ebpf loads its BPF programs with
+run   libelf-dev      libbpf links against libelf
+run   zlib1g-dev      libbpf links against zlib
+run   bpftrace        the bpftrace mechanism runs it
+run   linux-perf      the perf-trace mechanism runs perf trace
+run   auditd          the audit mechanism's consumer (installed, never started as a service)
 test  bmake           the test that native/ builds with BSD make
 test  chromium        the browser test of the report opens /usr/bin/chromium
 test  openssh-server  the SSH tests start real sshds as test hosts
@@ -65,5 +73,12 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 say "installing what make $1 needs:$missing"
 export DEBIAN_FRONTEND=noninteractive
+# auditd's package starts the daemon, which would load the system's rules and
+# enable audit for the rest of the boot: masked first where systemd runs
+# (elsewhere invoke-rc.d finds no runlevel, or policy-rc.d refuses, and
+# nothing starts); the audit mechanism starts its own auditd.
+case " $missing " in
+*" auditd "*) [ -d /run/systemd/system ] && systemctl mask auditd.service >/dev/null 2>&1 ;;
+esac
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing
