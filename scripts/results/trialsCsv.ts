@@ -32,6 +32,10 @@ export interface TrialRow extends Pick<Cell, "host" | "call" | "fd" | "tracer" |
   /** Steal time of the host during the trial, in clock ticks (USER_HZ) summed over its CPUs. */
   steal_ticks: number | null;
   boot_id: string;
+  /** An observer's own count of the events it saw and of those it lost, and its consumer's CPU time (observers only). */
+  observed_seen: number | null;
+  observed_lost: number | null;
+  consumer_cpu_s: number | null;
 }
 
 const COLUMNS: CsvColumns<TrialRow> = {
@@ -39,6 +43,7 @@ const COLUMNS: CsvColumns<TrialRow> = {
   order_seed: "number", pad_bytes: "number", timer_overhead_cycles: "number", tracer_stops: "number",
   bench_cpu: "number", bench_switches: "number", bench_migrations: "number", bench_rq_ns: "number",
   tracer_cpu: "number", tracer_switches: "number", tracer_migrations: "number", tracer_rq_ns: "number", steal_ticks: "number", boot_id: "text",
+  observed_seen: "number", observed_lost: "number", consumer_cpu_s: "number",
 };
 
 export const TRIALS_CSV = "trials.csv";

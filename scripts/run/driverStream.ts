@@ -20,10 +20,12 @@ export interface DriverCellOutcome {
   timer: string | null;
   /** What the host said about each trial's processes ("#noise" lines: key=value), by trial. */
   noise: Map<number, Record<string, string>>;
+  /** What an observer saw, lost and spent in each trial ("#observed" lines: key=value), by trial. */
+  observed: Map<number, Record<string, string>>;
 }
 
 function emptyOutcome(id: string): DriverCellOutcome {
-  return { id, status: "failed", rounds: [], timerOverheadCycles: [], tracerStops: [], timer: null, noise: new Map() };
+  return { id, status: "failed", rounds: [], timerOverheadCycles: [], tracerStops: [], timer: null, noise: new Map(), observed: new Map() };
 }
 
 export class DriverStream {
@@ -47,9 +49,10 @@ export class DriverStream {
       }
       return;
     }
-    if (line.startsWith("#noise ")) {
+    for (const kind of ["noise", "observed"] as const) {
+      if (!line.startsWith(`#${kind} `)) continue;
       const [, id, trial, ...facts] = line.split(" ");
-      this.open.get(id)?.noise.set(Number(trial), Object.fromEntries(facts.map((f) => [f.slice(0, f.indexOf("=")), f.slice(f.indexOf("=") + 1)])));
+      this.open.get(id)?.[kind].set(Number(trial), Object.fromEntries(facts.map((f) => [f.slice(0, f.indexOf("=")), f.slice(f.indexOf("=") + 1)])));
       return;
     }
     if (line.startsWith("#stops ")) {

@@ -121,12 +121,14 @@ async function measureBlock(
     if (outcome.status !== "done" || wrong) return ctx.settle(cell, wrong ? "failed" : outcome.status, `trial ${block}: ${wrong ?? outcome.reason}`);
     appendRawRows(ctx.runDir, rounds.map((r) => ({ host: host.name, call: cell.call, fd: cell.fd, tracer: cell.tracer, placement: cell.placement, ...r })));
     const noise = outcome.noise.get(1) ?? {};
+    const observed = outcome.observed.get(1) ?? {};
     const trial: TrialRow = {
       host: host.name, call: cell.call, fd: cell.fd, tracer: cell.tracer, placement: cell.placement, trial: block, block, position, order_seed: ctx.orderSeed,
       pad_bytes: count(noise.pad_bytes), timer_overhead_cycles: outcome.timerOverheadCycles[0] ?? null, tracer_stops: outcome.tracerStops[0] ?? null,
       bench_cpu: count(noise.bench_cpu), bench_switches: count(noise.bench_switches), bench_migrations: count(noise.bench_migrations), bench_rq_ns: count(noise.bench_rq_ns),
       tracer_cpu: count(noise.tracer_cpu), tracer_switches: count(noise.tracer_switches), tracer_migrations: count(noise.tracer_migrations), tracer_rq_ns: count(noise.tracer_rq_ns),
       steal_ticks: count(noise.steal_ticks), boot_id: noise.boot_id ?? "",
+      observed_seen: count(observed.seen), observed_lost: count(observed.lost), consumer_cpu_s: count(observed.consumer_cpu_s),
     };
     appendTrialRow(ctx.runDir, trial);
     cell.timerOverheadCycles = [...(cell.timerOverheadCycles ?? []), ...outcome.timerOverheadCycles];
