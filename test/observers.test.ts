@@ -1,13 +1,15 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { NATIVE_DIR } from "../scripts/model/paths.ts";
+import { readTrialsCsv } from "../scripts/results/trialsCsv.ts";
+import { tracetax } from "./support/cli.ts";
 import { OBSERVERS } from "../scripts/model/vocabulary.ts";
 import { withMachineLock } from "./support/machineLock.ts";
-import { BUILD_DIR, buildNative, ended, killAll, processState, removeDir, tempDir } from "./support/native.ts";
+import { BUILD_DIR, buildNative, ended, killAll, processState, removeDir, runDriver, tempDir } from "./support/native.ts";
 import { requireTool } from "./support/requireTool.ts";
 
 // The observers of today's tracing tools, on the real kernel with the real
@@ -82,21 +84,9 @@ function baseline(): MachineState {
 }
 
 function driver(batch: string[], buildDir = BUILD_DIR, env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync(join(buildDir, "tt-driver"), ["-b", buildDir, "-d", join(scratch, "driver")], {
-    input: batch.join("\n") + "\n",
-    encoding: "utf8",
-    timeout: 300_000,
-    env,
-  });
+  const r = runDriver(batch, { scratch: join(scratch, "driver"), buildDir, env, timeoutMs: 300_000 });
   assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.split("\n").filter(Boolean);
-  return (id: string) => ({
-    end: lines.find((l) => l.startsWith(`#cell ${id} `) && !l.endsWith(" begin")),
-    observed: lines
-      .filter((l) => l.startsWith(`#observed ${id} `))
-      .map((l) => Object.fromEntries(l.split(" ").slice(3).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]))),
-    stops: lines.filter((l) => l.startsWith(`#stops ${id} `)).map((l) => Number(l.split(" ")[3])),
-  });
+  return r.cell;
 }
 
 test("each observer sees, in its own output, the calls the benchmark made", async () => {
@@ -275,4 +265,25 @@ test("without clang, bpftool or bpftrace the eBPF and bpftrace mechanisms are sk
   }
   assert.equal(cell("bpftrace").end, "#cell bpftrace skipped bpftrace needs bpftrace, which is not on PATH");
   for (const m of ["none", "ptrace", "seccomp-allow"]) assert.equal(cell(m).end, `#cell ${m} done`);
+});
+
+test("a run through the pipeline keeps each observer trial's own counts in trials.csv", async () => {
+  requireTool("bpftool", "apt-get install bpftool");
+  await withMachineLock("observers: a run", async () => {
+    const before = baseline();
+    const spec = join(scratch, "observed.yaml");
+    writeFileSync(spec, "name: observed\ntitle: observed\ncalls: [getppid]\nfds: [valid]\nmechanisms: [none, ebpf-count]\nrounds: 31\nwarmup: 3\ntrials: 2\n");
+    const r = tracetax(["run", spec, "--results", join(scratch, "observed-results"), "--no-report", "--quiet"]);
+    assert.equal(r.status, 0, r.stderr);
+    const trials = readTrialsCsv(/^results: (.+)$/m.exec(r.stdout)![1]);
+    const observed = trials.filter((t) => t.tracer === "ebpf-count");
+    assert.equal(observed.length, 2);
+    for (const t of observed) {
+      assert.ok(t.observed_seen! >= 34 && t.observed_seen! <= 35, `saw ${t.observed_seen} of the 34 calls`);
+      assert.equal(t.observed_lost, 0);
+      assert.ok(t.consumer_cpu_s !== null && t.consumer_cpu_s >= 0);
+    }
+    assert.ok(trials.filter((t) => t.tracer === "none").every((t) => t.observed_seen === null), "no observer, no count");
+    await assertRestored(before, "after the run");
+  });
 });

@@ -111,6 +111,8 @@ export interface DriverCell {
   stops: number[];
   /** Its "#noise" lines' facts, one record per trial. */
   noise: Record<string, string>[];
+  /** Its "#observed" lines' facts (an observer's counts), one record per trial. */
+  observed: Record<string, string>[];
 }
 
 /**
@@ -118,14 +120,17 @@ export interface DriverCell {
  * ROUNDS WARMUP [PAD_BYTES]"), as the runner does; the one way the tests
  * drive it. `cell(id)` reads back what it printed for a cell.
  */
-export function runDriver(batch: string | string[], o: { scratch: string; args?: string[]; buildDir?: string; timeoutMs?: number }) {
+export function runDriver(batch: string | string[], o: { scratch: string; args?: string[]; buildDir?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }) {
   const input = typeof batch === "string" ? batch : batch.map((l) => `${l}\n`).join("");
   const r = spawnSync(join(BUILD_DIR, "tt-driver"), ["-b", o.buildDir ?? BUILD_DIR, "-d", o.scratch, ...(o.args ?? [])], {
     input,
     encoding: "utf8",
     timeout: o.timeoutMs ?? 120_000,
+    env: o.env ?? process.env,
   });
   const lines = r.stdout.split("\n").filter(Boolean);
+  const facts = (kind: string, id: string) =>
+    lines.filter((l) => l.startsWith(`#${kind} ${id} `)).map((l) => Object.fromEntries(l.split(" ").slice(3).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])));
   const cell = (id: string): DriverCell => {
     const rows = lines.filter((l) => l.startsWith(`${id},`)).map((l) => l.split(","));
     return {
@@ -133,7 +138,8 @@ export function runDriver(batch: string | string[], o: { scratch: string; args?:
       rows,
       cycles: rows.map((row) => Number(row[3])),
       stops: lines.filter((l) => l.startsWith(`#stops ${id} `)).map((l) => Number(l.split(" ")[3])),
-      noise: lines.filter((l) => l.startsWith(`#noise ${id} `)).map((l) => Object.fromEntries(l.split(" ").slice(3).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]))),
+      noise: facts("noise", id),
+      observed: facts("observed", id),
     };
   };
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, lines, cell };
