@@ -3,6 +3,7 @@ import { InputError } from "./inputError.ts";
 import { addAnalyzeCommand } from "./cli/analyzeCommand.ts";
 import { addCompareCommand } from "./cli/compareCommand.ts";
 import { addHostsCommand } from "./cli/hostsCommand.ts";
+import { addLabCommand } from "./cli/labCommand.ts";
 import { addArchiveCommand } from "./cli/archiveCommand.ts";
 import { addPlanCommand } from "./cli/planCommand.ts";
 import { addReportCommand } from "./cli/reportCommand.ts";
@@ -23,6 +24,7 @@ addHostsCommand(program);
 addArchiveCommand(program);
 addVerifyCommand(program);
 addCompareCommand(program);
+addLabCommand(program);
 
 try {
   await program.parseAsync();

@@ -46,6 +46,15 @@ function readNumber(path: string): number | null {
   return Number.isInteger(n) && n > 0 ? n : null;
 }
 
+/** A process as "pid start-time": the start time (since boot, in clock ticks) tells it from a later one with its PID. */
+function processIdentity(pid: number): string | null {
+  try {
+    return `${pid} ${readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ")[19]}`;
+  } catch {
+    return null;
+  }
+}
+
 /** The console's last non-empty lines, without terminal escapes: what the guest said before it went quiet. */
 export function lastLines(text: string, count: number): string[] {
   const clean = text.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|[\x00-\x08\x0b-\x1f\x7f]/g, "");
@@ -108,7 +117,7 @@ export class QemuPower implements PowerController {
     if (!existsSync(this.config.image)) throw new Error(`the disk image ${this.config.image} does not exist (tracetax lab build makes one)`);
     mkdirSync(this.stateDir, { recursive: true });
     await this.endLeftover();
-    writeFileSync(this.paths.owner, `${process.pid}\n`);
+    writeFileSync(this.paths.owner, `${processIdentity(process.pid)}\n`);
     // A fresh disk every power-on: each run starts from the image as built.
     rmSync(this.paths.overlay, { force: true });
     const r = await execa("qemu-img", ["create", "-q", "-f", "qcow2", "-F", "raw", "-b", this.config.image, this.paths.overlay], { reject: false, all: true });
@@ -119,9 +128,10 @@ export class QemuPower implements PowerController {
 
   /** End a QEMU that an earlier tracetax left running on this machine; refuse a machine another tracetax is using. */
   private async endLeftover(): Promise<void> {
-    const owner = readNumber(this.paths.owner);
-    if (owner !== null && owner !== process.pid && commandLine(owner)?.includes("tracetax")) {
-      throw new Error(`${this.ctx.machine} is in use by another tracetax (pid ${owner}); see ${this.paths.owner}`);
+    const owner = existsSync(this.paths.owner) ? readFileSync(this.paths.owner, "utf8").trim() : "";
+    const ownerPid = Number.parseInt(owner, 10);
+    if (owner && ownerPid !== process.pid && processIdentity(ownerPid) === owner) {
+      throw new Error(`${this.ctx.machine} is in use by another tracetax (pid ${ownerPid}); see ${this.paths.owner}`);
     }
     const pid = readNumber(this.paths.pidfile);
     // Only a QEMU of this machine: its command line names this machine's overlay.
@@ -165,7 +175,7 @@ export class QemuPower implements PowerController {
       child.once("exit", (code, sig) => {
         if (this.child === child) {
           const said = lastLines(readFileSync(p.qemuLog, "utf8"), 2).join(" ");
-          this.endReason = `QEMU (pid ${child.pid}) ended by itself: ${sig ? `killed by ${sig}` : `exit status ${code}`}${said ? ` (${said})` : ""}`;
+          this.endReason = `QEMU (pid ${child.pid}) ended while in use: ${sig ? `killed by ${sig}` : `exit status ${code}`}${said ? ` (${said})` : ""}`;
           this.child = null;
         }
         resolve();

@@ -1,4 +1,5 @@
 import { accessSync, constants } from "node:fs";
+import { createServer } from "node:net";
 import { delimiter, join } from "node:path";
 
 /** A program on PATH (or an absolute path), or an error naming the Debian package that has it. */
@@ -13,4 +14,16 @@ export function needTool(tool: string, debianPackage: string): string {
     }
   }
   throw new Error(`${tool} is not installed: apt-get install ${debianPackage}`);
+}
+
+/** A loopback port nobody listens on now, for a VM's forwarded sshd. */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
 }
