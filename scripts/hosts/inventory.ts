@@ -163,7 +163,7 @@ function checkForwarded(m: z.output<typeof machineSchema>, hosts: Record<string,
     const address = h.ssh.slice(h.ssh.lastIndexOf("@") + 1);
     if (!LOOPBACK.test(address)) problem(["personalities", name, "host"], `host ${shown(p.host)} is reached at ${shown(h.ssh)}: a qemu machine is reached at a loopback address, e.g. root@127.0.0.1`);
     else if (h.port === undefined) problem(["personalities", name, "host"], `host ${shown(p.host)} names no port: QEMU forwards that port to the guest's sshd`);
-    seen.add(`${address} port ${h.port}`);
+    else seen.add(`${address} port ${h.port}`);
   }
   if (seen.size > 1) problem(["power", "qemu"], `the personalities of one VM are reached at one address and port, got ${[...seen].join(", ")}`);
 }

@@ -48,6 +48,8 @@ function targetKey(p: Personality): string {
  */
 export class MachineSession {
   private current: Personality | null = null;
+  /** What the current personality was proven by. */
+  private state: BootState | null = null;
   private bootId = "";
   /** Boots this run started (powered on, rebooted, power-cycled) and those something was measured in. */
   private readonly startedByRun = new Set<string>();
@@ -108,9 +110,9 @@ export class MachineSession {
    * (p is not up; the machine may be) or MachineLost.
    */
   async bring(p: Personality, mode: RebootMode): Promise<void> {
-    const fresh = this.startedByRun.has(this.bootId) && !this.measuredIn.has(this.bootId);
-    if (this.current === p && (mode === "as-needed" || fresh)) return;
     if (!this.current) await this.recover();
+    if (this.current === p && (mode === "as-needed" || this.fresh)) return;
+    if (mode === "as-needed" && (await this.alreadyUp(p))) return;
     const first = await this.reboot(this.current!, p);
     if (first === "up") return;
     if (first !== "no answer" || !this.power) throw new BootFailed(this.failure);
@@ -124,9 +126,28 @@ export class MachineSession {
     throw new BootFailed(second === "no answer" ? `${this.failure}, a second time after a power cycle` : this.failure);
   }
 
-  /** Something was measured in the running boot: per-personality, the next personality needs a boot of its own. */
-  measured(): void {
+  /** Whether the running boot was started by this run and nothing was measured in it yet. */
+  get fresh(): boolean {
+    return this.startedByRun.has(this.bootId) && !this.measuredIn.has(this.bootId);
+  }
+
+  /**
+   * Something was measured in the running boot (per-personality, the next
+   * personality needs a boot of its own). Ask the machine which boot it is in
+   * now: the cells were measured in the boot that was proven only if it is
+   * the same. Returns why not, or null.
+   */
+  async measured(p: Personality): Promise<string | null> {
     this.measuredIn.add(this.bootId);
+    const probe = await p.sshHost.probe();
+    const s = this.state!;
+    this.ctx.record.personalities[p.name] = {
+      host: p.host, bootId: s.bootId, os: s.os, kernel: s.release, cmdline: s.cmdline, vulnerabilities: s.vulnerabilities, bootIdAfter: probe.up ? probe.bootId : "",
+    };
+    this.ctx.save();
+    if (probe.up && probe.bootId === this.bootId) return null;
+    this.current = null;
+    return `${p.host} ${probe.up ? `answers in another boot (${probe.bootId}) than the one it was proven in (${this.bootId})` : `no longer answers: ${probe.reason}`} after its cells were measured`;
   }
 
   /**
@@ -144,6 +165,20 @@ export class MachineSession {
     if (!found) return null;
     this.arrived(found, probes.get(found) as BootState, { at: new Date(started).toISOString(), how: "found running", wanted: null, seconds: this.seconds(started) });
     return found;
+  }
+
+  /**
+   * Whether `p` is up in the running boot already: its host answers in this
+   * very boot (same boot id) and the boot is what `p` requires. Two
+   * personalities that ask the same of a boot share it unless the spec wants
+   * a boot per personality.
+   */
+  private async alreadyUp(p: Personality): Promise<boolean> {
+    const started = Date.now();
+    const probe = await p.sshHost.probe();
+    if (!probe.up || !probe.bootId || probe.bootId !== this.bootId || bootMismatch(p, probe) !== null) return false;
+    this.arrived(p, probe, { at: new Date(started).toISOString(), how: "found running", wanted: p.name, seconds: this.seconds(started) });
+    return true;
   }
 
   /** Find what runs; if nothing of ours does, power-cycle. Throws MachineLost when neither gives a personality. */
@@ -229,9 +264,9 @@ export class MachineSession {
   /** `p` is proven up in boot `s`: it becomes the current personality, and the manifest says so. */
   private arrived(p: Personality, s: BootState, base: Omit<SwitchRecord, "cameUp" | "outcome" | "seconds"> & { seconds?: number }): void {
     this.current = p;
+    this.state = s;
     this.bootId = s.bootId;
     const seconds = base.seconds ?? this.seconds(Date.parse(base.at));
-    this.ctx.record.personalities[p.name] = { host: p.host, bootId: s.bootId, os: s.os, kernel: s.release, cmdline: s.cmdline, vulnerabilities: s.vulnerabilities };
     this.note({ ...base, cameUp: p.name, outcome: "up", seconds, ...this.bootFields(s) });
     this.say(`${p.name} is up (${s.os}) after ${seconds} s of ${this.m.bootTimeoutSeconds} s: kernel ${s.release}${s.bootId ? `, boot id ${s.bootId}` : ""}`);
   }

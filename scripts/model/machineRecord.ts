@@ -31,7 +31,7 @@ export interface SwitchRecord {
   reason?: string;
 }
 
-/** What a personality booted the last time the run measured it. */
+/** The boot a personality's cells were measured in. */
 export interface PersonalityBoot {
   host: string;
   bootId: string;
@@ -40,6 +40,8 @@ export interface PersonalityBoot {
   cmdline: string;
   /** /sys/devices/system/cpu/vulnerabilities/*, by file name. */
   vulnerabilities: Record<string, string>;
+  /** The boot id its host answered with once its cells were measured: the same as bootId, or it rebooted meanwhile ("" if it was down). */
+  bootIdAfter: string;
 }
 
 /** manifest.machines[name]: how a machine with personalities was powered, booted and proven. */

@@ -65,8 +65,9 @@ export async function measureMachine(m: Machine, cells: CellOutcome[], ctx: Mach
     } finally {
       record.power = power?.record() ?? null;
     }
-    // per-personality: every personality is booted into, so the one found up goes last (it is rebooted into from another).
-    const order = [...wanted].sort((a, b) => (mode === "as-needed" ? Number(b === first) - Number(a === first) : Number(a === first) - Number(b === first)));
+    // The personality that is up goes first, unless it must be rebooted into (per-personality, found running): then last.
+    const firstLast = mode === "per-personality" && !session.fresh;
+    const order = [...wanted].sort((a, b) => (firstLast ? Number(a === first) - Number(b === first) : Number(b === first) - Number(a === first)));
     let reference: HostFacts | undefined; // the first facts gathered on this machine
     const checkFacts = (facts: HostFacts) => {
       if (!reference) reference = facts;
@@ -96,9 +97,9 @@ export async function measureMachine(m: Machine, cells: CellOutcome[], ctx: Mach
         const ended = power?.ended();
         if (ended || err instanceof WrongMachine) stop(order.slice(i + 1), ended ?? (err as Error).message);
         errors.push((err as Error).message);
-      } finally {
-        session.measured();
       }
+      const moved = await session.measured(p);
+      if (moved && !power?.ended()) errors.push(moved);
     }
     if (m.switchBack && session.up !== first && !ctx.signal?.aborted) {
       await session.bring(first, "as-needed").catch((err: Error) => errors.push(`switching back to ${first.name}: ${err.message}`));
