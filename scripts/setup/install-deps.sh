@@ -19,7 +19,7 @@ test  chromium        the browser test of the report opens /usr/bin/chromium
 test  openssh-server  the SSH tests start real sshds as test hosts
 test  openssh-client  ssh reaches those hosts; ssh-keygen makes their keys
 test  iproute2        ip makes the network namespaces the test hosts live in
-test  qemu-system-x86 the lab VM tests boot the lab image with QEMU (tracetax lab's qemu power controller)
+test  qemu-system-x86 the lab VM tests boot the lab image with QEMU, the qemu power controller of lab machines
 test  qemu-utils      qemu-img makes the copy-on-write disk each lab VM runs on
 test  mmdebstrap      tracetax lab build makes the lab image's Debian 12 root file system
 test  fdisk           sfdisk writes the lab image's partition table, without a loop device
