@@ -21,9 +21,9 @@ test  openssh-client  ssh reaches those hosts; ssh-keygen makes their keys
 test  iproute2        ip makes the network namespaces the test hosts live in
 test  qemu-system-x86 the lab VM tests boot the lab image with QEMU, the qemu power controller of lab machines
 test  qemu-utils      qemu-img makes the copy-on-write disk each lab VM runs on
-test  mmdebstrap      tracetax lab build makes the lab image's Debian 12 root file system
-test  fdisk           sfdisk writes the lab image's partition table, without a loop device
-test  grub-pc-bin     GRUB's BIOS boot code, core image and modules for the lab image
+test  mmdebstrap      tracetax lab build makes the root file system of the lab image (Debian 12)
+test  fdisk           sfdisk writes the partition table of the lab image, without a loop device
+test  grub-pc-bin     the BIOS boot code, core image and modules of GRUB for the lab image
 '
 
 case ${1:-} in
