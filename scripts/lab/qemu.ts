@@ -197,6 +197,7 @@ export class QemuPower implements PowerController {
     const child = this.child;
     if (!child?.pid) return;
     this.child = null;
+    child.ref(); // its exit is what we wait for: it must keep this process alive until then
     if (gently) {
       signal(child.pid, "SIGTERM");
       const ended = await Promise.race([this.exited.then(() => true), sleep(10_000).then(() => false)]);

@@ -3,6 +3,7 @@ import { BootFailed, MachineSession, type Personality } from "../hosts/machineSe
 import { powerController } from "../hosts/power.ts";
 import { poweredHost } from "../hosts/poweredHost.ts";
 import type { CellOutcome } from "../model/cell.ts";
+import { sameHardware } from "../hosts/facts.ts";
 import { type HostFacts } from "../model/hostFacts.ts";
 import type { MachineRecord, RebootMode } from "../model/machineRecord.ts";
 import { appendLog, runPaths } from "../results/runDir.ts";
@@ -71,7 +72,7 @@ export async function measureMachine(m: Machine, cells: CellOutcome[], ctx: Mach
     let reference: HostFacts | undefined; // the first facts gathered on this machine
     const checkFacts = (facts: HostFacts) => {
       if (!reference) reference = facts;
-      else if (facts.fingerprint !== reference.fingerprint) {
+      else if (!sameHardware(facts, reference)) {
         throw new WrongMachine(`${facts.name} shows the hardware "${facts.fingerprint}", ${reference.name} showed "${reference.fingerprint}": not the same machine; stopped measuring this machine`);
       }
     };
