@@ -3,6 +3,7 @@ import { InputError } from "./inputError.ts";
 import { addAnalyzeCommand } from "./cli/analyzeCommand.ts";
 import { addCompareCommand } from "./cli/compareCommand.ts";
 import { addHostsCommand } from "./cli/hostsCommand.ts";
+import { addLabCommand } from "./cli/labCommand.ts";
 import { addArchiveCommand } from "./cli/archiveCommand.ts";
 import { addPlanCommand } from "./cli/planCommand.ts";
 import { addReportCommand } from "./cli/reportCommand.ts";
@@ -25,6 +26,7 @@ addArchiveCommand(program);
 addVerifyCommand(program);
 addCompareCommand(program);
 addReproduceCommand(program);
+addLabCommand(program);
 
 try {
   await program.parseAsync();

@@ -45,7 +45,8 @@ async function describe(host: Host, c: HostCheck, fleet: Fleet, all: HostCheck[]
     const up = machine?.personalities.find((p) => p.host !== c.host && all.some((o) => o.host === p.host && o.reachable));
     row("reachable", `no: ${c.problem}`);
     if (machine && up) row("machine", `${machine.name} runs its ${up.name} personality (${up.host}) now; boot it to check this one`);
-    return { lines, ok: Boolean(machine && up) };
+    else if (machine?.power) row("machine", `${machine.name} is off or booting: tracetax run powers it on (${machine.power.kind}), hosts check does not`);
+    return { lines, ok: Boolean(machine && (up || machine.power)) };
   }
   row("reachable", "yes");
   if (!c.facts) {

@@ -76,3 +76,16 @@ export function hardwareFingerprint(f: Pick<HostFacts, "cpuModel" | "cores" | "m
   const tsc = f.tscHz ? `TSC ${(f.tscHz / 1e9).toPrecision(2)} GHz` : "TSC unknown";
   return `${f.cpuModel.replace(/\s+/g, " ").trim()}; ${f.cores} cores; ${memory}; ${tsc}`;
 }
+
+/**
+ * Whether two sets of facts come from the same hardware, as a machine's
+ * personalities must: the same CPU model and online CPUs, memory within 10%
+ * and the TSC within 2%. Compared as numbers, not as fingerprints: two
+ * kernels reserve different amounts of memory, and rounding puts a boundary
+ * somewhere (a 1 GiB VM reports 0.93 GiB under Linux 6.1, 0.95 under 6.12).
+ */
+export function sameHardware(a: HostFacts, b: HostFacts): boolean {
+  const near = (x: number | null, y: number | null, share: number) => x === null || y === null || Math.abs(x - y) <= share * Math.max(x, y);
+  const model = (f: HostFacts) => f.cpuModel.replace(/\s+/g, " ").trim();
+  return model(a) === model(b) && a.cores === b.cores && near(a.memoryBytes, b.memoryBytes, 0.1) && near(a.tscHz, b.tscHz, 0.02);
+}

@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import { basename } from "node:path";
 import { execa } from "execa";
 import { type HostFacts } from "../model/hostFacts.ts";
+import { BOOT_STATE_SCRIPT, parseBootState, type BootState } from "./bootState.ts";
 import { parseFacts } from "./facts.ts";
 import { BuildError, type BatchEnd, type BatchOptions, type Host, type NativeRun } from "./host.ts";
 import type { SshTarget } from "./inventory.ts";
@@ -22,8 +23,8 @@ async function nativeTarball(): Promise<Uint8Array> {
   return r.stdout;
 }
 
-/** What a probe found: the OS the host runs (uname -s), or why it did not answer. */
-export type Probe = { up: true; os: string } | { up: false; reason: string };
+/** What a probe found: what the host booted, or why it did not answer. */
+export type Probe = ({ up: true } & BootState) | { up: false; reason: string };
 
 /**
  * A lab machine reached over SSH: native/ is shipped there as a tar stream,
@@ -113,10 +114,10 @@ export class SshHost implements Host {
     await this.connection.run(remoteCommand(["rm", "-rf", dir]), { timeoutMs: PROBE_TIMEOUT_MS });
   }
 
-  /** Which OS answers at this host's address now, over a connection of its own (the shared one may be gone). */
+  /** What answers at this host's address now, over a connection of its own (the shared one may be gone). */
   async probe(): Promise<Probe> {
-    const r = await this.connection.run(remoteCommand(["uname", "-s"]), { fresh: true, timeoutMs: PROBE_TIMEOUT_MS });
-    if (r.exitCode === 0) return { up: true, os: r.stdout.trim() };
+    const r = await this.connection.run(remoteCommand(["sh", "-c", BOOT_STATE_SCRIPT]), { fresh: true, timeoutMs: PROBE_TIMEOUT_MS });
+    if (r.exitCode === 0) return { up: true, ...parseBootState(r.stdout) };
     return { up: false, reason: r.timedOut ? "no answer in time" : sshComplaint(r.stderr) };
   }
 

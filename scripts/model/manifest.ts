@@ -1,5 +1,6 @@
 import type { CellOutcome, CellRecord } from "./cell.ts";
 import type { HostFacts } from "./hostFacts.ts";
+import type { MachineRecord } from "./machineRecord.ts";
 
 /**
  * Format 3: micro runs measure in blocks of interleaved trials (settings
@@ -34,6 +35,8 @@ export interface RunManifest<K extends string = string, S = unknown, C extends C
   stoppedBecause?: string;
   resumedAt?: string[]; // each time `run --resume` took the run up again
   hosts: Record<string, HostFacts>;
+  /** Machines with personalities: how each was powered, booted and proven (absent before they were recorded). */
+  machines?: Record<string, MachineRecord>;
   cells: C[];
 }
 

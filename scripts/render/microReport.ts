@@ -1,6 +1,7 @@
 import type { MicroManifest } from "../model/manifest.ts";
 import { cellStatusTable, notMeasured } from "./cellStatus.ts";
 import { hostSection } from "./hostSection.ts";
+import { machinesSections } from "./machinesSection.ts";
 import { html, slug, type Html } from "./html.ts";
 import { mechanismsAnchor, measuresMechanisms } from "./mechanismsSection.ts";
 import { methodologySection, studySection } from "./prose.ts";
@@ -22,17 +23,20 @@ export async function microReport(runDir: string, manifest: MicroManifest, outDi
   const hosts = hostsOf(manifest);
   const sections = [];
   for (const host of hosts) sections.push(await hostSection(run, host, outDir));
+  const machines = machinesSections(run, referenceDir);
   return {
     title: "System call tracing overhead — reproduction",
     contents: [
       html`<a href="#study">The study</a>`,
       ...hosts.map((h) => hostEntry(run, h)),
+      ...machines.contents,
       html`<a href="#methodology">Methodology</a>`,
       html`<a href="#not-measured">What was not measured, and why</a>`,
       html`<a href="#cells">Cells</a>`,
     ],
     sections: html`${studySection(manifest)}
 ${sections.map((s) => s.markup)}
+${machines.markup}
 ${methodologySection(manifest)}
 <section id="not-measured">
 <h2>What was not measured, and why</h2>

@@ -1,8 +1,8 @@
 import type { Fleet } from "../hosts/fleet.ts";
 import type { Host } from "../hosts/host.ts";
 import type { CellOutcome } from "../model/cell.ts";
-import { measureHost, type HostRunContext } from "./measureHost.ts";
-import { measureMachine } from "./measureMachine.ts";
+import { measureHost } from "./measureHost.ts";
+import { measureMachine, type MachineRunContext } from "./measureMachine.ts";
 
 /**
  * Measure every host at once, each host's cells one after another. The
@@ -10,7 +10,7 @@ import { measureMachine } from "./measureMachine.ts";
  * Resolves with one message per host or machine that failed; every
  * connection is closed at the end.
  */
-export async function measureAllHosts(hosts: Host[], cells: CellOutcome[], fleet: Fleet, ctx: HostRunContext): Promise<string[]> {
+export async function measureAllHosts(hosts: Host[], cells: CellOutcome[], fleet: Fleet, ctx: MachineRunContext): Promise<string[]> {
   const units = new Map<string, () => Promise<void>>();
   for (const host of hosts) {
     const machine = fleet.machineOf(host.name);

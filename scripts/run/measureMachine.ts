@@ -1,74 +1,41 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Machine } from "../hosts/fleet.ts";
-import { isPermanentSshFailure } from "../hosts/sshError.ts";
+import { BootFailed, MachineSession, type Personality } from "../hosts/machineSession.ts";
+import { powerController } from "../hosts/power.ts";
+import { poweredHost } from "../hosts/poweredHost.ts";
 import type { CellOutcome } from "../model/cell.ts";
+import { sameHardware } from "../hosts/facts.ts";
 import { type HostFacts } from "../model/hostFacts.ts";
+import type { MachineRecord, RebootMode } from "../model/machineRecord.ts";
+import { appendLog, runPaths } from "../results/runDir.ts";
 import { measureHost, type HostRunContext } from "./measureHost.ts";
 
-type Personality = Machine["personalities"][number];
-
-const PROBE_INTERVAL_MS = 2000;
+/** What measuring a machine needs beyond a host's context: the spec's reboot mode. */
+export type MachineRunContext = HostRunContext & { reboot?: RebootMode };
 
 /** The machine is not what the inventory says: measuring on would mislabel results. */
 class WrongMachine extends Error {}
 
-/** Which personality is up now: the one whose host answers and runs the OS it should. */
-async function runningPersonality(m: Machine): Promise<Personality> {
-  const probes = await Promise.all(m.personalities.map((p) => p.sshHost.probe()));
-  const up = m.personalities.find((p, i) => {
-    const probe = probes[i];
-    return probe.up && probe.os === p.os;
-  });
-  if (up) return up;
-  const seen = m.personalities.map((p, i) => {
-    const probe = probes[i];
-    return `${p.host}: ${probe.up ? `runs ${probe.os}, expected ${p.os}` : probe.reason}`;
-  });
-  throw new Error(`none of its personalities is up (${seen.join("; ")})`);
+/** The manifest's record of a machine: a resumed run adds to the one it started. */
+function machineRecord(ctx: MachineRunContext, m: Machine, reboot: RebootMode): MachineRecord {
+  ctx.manifest.machines ??= {};
+  const record = (ctx.manifest.machines[m.name] ??= { reboot, power: null, personalities: {}, switches: [] });
+  record.reboot = reboot;
+  return record;
 }
 
 /**
- * Run the current personality's boot command, see its OS go down (it may
- * answer for a moment while shutting down), then wait for the next one to
- * answer, all within bootTimeoutSeconds, and check that it runs the OS it
- * should.
+ * Measure a machine with personalities (a dual-boot machine, a lab VM):
+ * power it on if it has a power controller (else find the personality that
+ * is up), measure each personality's cells in a boot proven to be that
+ * personality's, rebooting between them (see RebootMode), boot back to the
+ * first if the inventory asks to, and power it off at the end. A personality
+ * that does not come up fails its cells with the reason and the machine goes
+ * on with the others while one of its personalities can be found (or powered
+ * up); a machine whose QEMU ends, or that shows other hardware, keeps what
+ * was measured and fails the rest.
  */
-async function switchTo(m: Machine, from: Personality, to: Personality, ctx: HostRunContext): Promise<void> {
-  ctx.progress(`[${m.name}] booting ${to.name} (${to.host}): running the boot command of ${from.name} on ${from.host}`);
-  const refused = await from.sshHost.boot(from.boot);
-  if (refused) throw new Error(refused);
-  const started = Date.now();
-  const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s of ${m.bootTimeoutSeconds} s`;
-  const timedOut = () => Date.now() - started > m.bootTimeoutSeconds * 1000;
-  const pause = () => sleep(PROBE_INTERVAL_MS, undefined, { signal: ctx.signal });
-
-  for (let probe = await from.sshHost.probe(); probe.up && probe.os === from.os; probe = await from.sshHost.probe()) {
-    if (timedOut()) throw new Error(`${from.host} still runs ${from.os} ${m.bootTimeoutSeconds} s after its boot command: the machine did not reboot`);
-    ctx.progress(`[${m.name}] waiting for ${from.name} to go down (${elapsed()})`);
-    await pause();
-  }
-  for (;;) {
-    const probe = await to.sshHost.probe();
-    if (probe.up && probe.os !== to.os) {
-      throw new WrongMachine(`after the boot command of ${from.name}, ${to.host} runs ${probe.os}, not ${to.os}; stopped measuring this machine`);
-    }
-    if (probe.up) break;
-    if (isPermanentSshFailure(probe.reason)) throw new Error(`${to.host} came up but refuses us: ${probe.reason}`);
-    if (timedOut()) throw new Error(`${to.host} did not answer within ${m.bootTimeoutSeconds} s of the boot command: ${probe.reason}`);
-    ctx.progress(`[${m.name}] waiting for ${to.name} (${to.host}) to come up (${elapsed()}): ${probe.reason}`);
-    await pause();
-  }
-  ctx.progress(`[${m.name}] ${to.name} is up (${to.os}) after ${elapsed()}`);
-}
-
-/**
- * Measure a dual-boot machine: first the cells of the personality that is up,
- * then boot the other one and measure its cells, on the same hardware (its
- * fingerprint must match); boot back at the end if the inventory asks to. A
- * machine that comes up as something else is left alone: what was measured
- * is kept, the rest fails with the reason.
- */
-export async function measureMachine(m: Machine, cells: CellOutcome[], ctx: HostRunContext): Promise<void> {
+export async function measureMachine(m: Machine, cells: CellOutcome[], ctx: MachineRunContext): Promise<void> {
+  const mode = ctx.reboot ?? "as-needed";
   const cellsOf = (p: Personality) => cells.filter((c) => c.host === p.host);
   const failPending = (ps: Personality[], reason: string) => {
     for (const c of ctx.manifest.cells) {
@@ -77,44 +44,74 @@ export async function measureMachine(m: Machine, cells: CellOutcome[], ctx: Host
     ctx.save();
   };
   const wanted = m.personalities.filter((p) => cellsOf(p).length > 0);
-  let current: Personality;
-  try {
-    current = await runningPersonality(m);
-  } catch (err) {
-    failPending(wanted, `${m.name}: ${(err as Error).message}`);
-    throw err;
-  }
-  const first = current;
-  const order = [...wanted].sort((a, b) => Number(b === first) - Number(a === first));
-  let reference: HostFacts | undefined; // the first facts gathered on this machine
-  const checkFacts = (facts: HostFacts) => {
-    if (!reference) reference = facts;
-    else if (facts.fingerprint !== reference.fingerprint) {
-      throw new WrongMachine(
-        `${facts.name} shows the hardware "${facts.fingerprint}", ${reference.name} showed "${reference.fingerprint}": not the same machine; stopped measuring this machine`,
-      );
-    }
-  };
+  if (wanted.length === 0) return;
+  const record = machineRecord(ctx, m, mode);
+  const power = m.power
+    ? powerController(m.power, { machine: m.name, logsDir: runPaths(ctx.runDir).logs, log: (text) => appendLog(ctx.runDir, `${m.name}-power.log`, text) })
+    : null;
+  const session = new MachineSession(m, power, { progress: ctx.progress, signal: ctx.signal, record, save: ctx.save });
   const errors: string[] = [];
-  for (const [i, p] of order.entries()) {
-    if (ctx.signal?.aborted) break;
+  const stop = (ps: Personality[], reason: string): never => {
+    failPending(ps, `${m.name}: ${reason}`);
+    throw new Error([...errors, reason].join("; "));
+  };
+
+  try {
+    let first: Personality;
     try {
-      if (p !== current) {
-        await switchTo(m, current, p, ctx);
-        current = p;
-      }
-      await measureHost(p.sshHost, cellsOf(p), { ...ctx, checkFacts });
+      first = await session.start();
     } catch (err) {
-      if (ctx.signal?.aborted) break; // stopped on request: cells not reached stay pending
-      errors.push((err as Error).message);
-      if (err instanceof WrongMachine || p !== current) {
-        failPending(order.slice(i), `${m.name}: ${(err as Error).message}`);
-        throw new Error(errors.join("; "));
+      if (ctx.signal?.aborted) return;
+      return stop(wanted, (err as Error).message);
+    } finally {
+      record.power = power?.record() ?? null;
+    }
+    // The personality that is up goes first, unless it must be rebooted into (per-personality, found running): then last.
+    const firstLast = mode === "per-personality" && !session.fresh;
+    const order = [...wanted].sort((a, b) => (firstLast ? Number(a === first) - Number(b === first) : Number(b === first) - Number(a === first)));
+    let reference: HostFacts | undefined; // the first facts gathered on this machine
+    const checkFacts = (facts: HostFacts) => {
+      if (!reference) reference = facts;
+      else if (!sameHardware(facts, reference)) {
+        throw new WrongMachine(`${facts.name} shows the hardware "${facts.fingerprint}", ${reference.name} showed "${reference.fingerprint}": not the same machine; stopped measuring this machine`);
       }
+    };
+
+    for (const [i, p] of order.entries()) {
+      if (ctx.signal?.aborted) break;
+      try {
+        await session.bring(p, mode);
+      } catch (err) {
+        if (ctx.signal?.aborted) break;
+        const why = (err as Error).message;
+        if (!(err instanceof BootFailed)) stop(order.slice(i), why);
+        // Where no power switch can bring it back, carry on only from a personality that is up.
+        if (!power && !(await session.findRunning())) stop(order.slice(i), `${why}; stopped measuring this machine`);
+        errors.push(why);
+        failPending([p], `${m.name}: ${why}`);
+        continue;
+      }
+      try {
+        await measureHost(poweredHost(p.sshHost, power), cellsOf(p), { ...ctx, checkFacts });
+      } catch (err) {
+        if (ctx.signal?.aborted) break;
+        const ended = power?.ended();
+        if (ended || err instanceof WrongMachine) stop(order.slice(i + 1), ended ?? (err as Error).message);
+        errors.push((err as Error).message);
+      }
+      const moved = await session.measured(p);
+      if (moved && !power?.ended()) errors.push(moved);
+    }
+    if (m.switchBack && session.up !== first && !ctx.signal?.aborted) {
+      await session.bring(first, "as-needed").catch((err: Error) => errors.push(`switching back to ${first.name}: ${err.message}`));
+    }
+    if (errors.length > 0) throw new Error(errors.join("; "));
+  } finally {
+    if (power) {
+      ctx.progress(`[${m.name}] powering off`);
+      await power.off().catch((err: Error) => errors.push(`powering off: ${err.message}`));
+      record.power = power.record();
+      ctx.save();
     }
   }
-  if (m.switchBack && current !== first && !ctx.signal?.aborted) {
-    await switchTo(m, current, first, ctx).catch((err: Error) => errors.push(`switching back to ${first.name}: ${err.message}`));
-  }
-  if (errors.length > 0) throw new Error(errors.join("; "));
 }

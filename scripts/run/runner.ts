@@ -4,6 +4,7 @@ import type { Host } from "../hosts/host.ts";
 import { resolveHosts } from "../hosts/resolveHosts.ts";
 import { InputError } from "../inputError.ts";
 import type { CellOutcome } from "../model/cell.ts";
+import type { RebootMode } from "../model/machineRecord.ts";
 import { MANIFEST_FORMAT, type RunManifest } from "../model/manifest.ts";
 import { REFERENCE_DIR } from "../model/paths.ts";
 import type { RunOverrides } from "../plan/planningKind.ts";
@@ -16,7 +17,7 @@ import { toolIdentity } from "../results/toolIdentity.ts";
 
 export interface RunOptions {
   kind: MeasuringKind;
-  spec: LoadedYaml<{ hosts: string[] }>;
+  spec: LoadedYaml<{ hosts: string[]; reboot?: RebootMode }>;
   fleet: Fleet; // the hosts the run may use; closed at the end
   on?: string[];
   overrides?: RunOverrides;
@@ -126,6 +127,7 @@ export async function runExperiment(o: RunOptions): Promise<RunOutcome> {
     save,
     progress: o.progress ?? (() => {}),
     signal: o.signal,
+    reboot: o.spec.value.reboot,
   });
   const pending = manifest.cells.filter((c) => c.status === "pending");
   manifest.state = pending.length === 0 ? "complete" : "incomplete";

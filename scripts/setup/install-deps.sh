@@ -27,6 +27,11 @@ test  chromium        the browser test of the report opens /usr/bin/chromium
 test  openssh-server  the SSH tests start real sshds as test hosts
 test  openssh-client  ssh reaches those hosts; ssh-keygen makes their keys
 test  iproute2        ip makes the network namespaces the test hosts live in
+test  qemu-system-x86 the lab VM tests boot the lab image with QEMU, the qemu power controller of lab machines
+test  qemu-utils      qemu-img makes the copy-on-write disk each lab VM runs on
+test  mmdebstrap      tracetax lab build makes the root file system of the lab image (Debian 12)
+test  fdisk           sfdisk writes the partition table of the lab image, without a loop device
+test  grub-pc-bin     the BIOS boot code, core image and modules of GRUB for the lab image
 '
 
 case ${1:-} in

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REBOOT_MODES } from "../model/machineRecord.ts";
 import { DEFAULT_ANALYSIS } from "../model/manifest.ts";
 import { CALLS, FDS, PLACEMENTS, canonicalTracer, parseTracer } from "../model/vocabulary.ts";
 
@@ -61,6 +62,7 @@ export const specIdentity = {
     "host",
     text("a host name").regex(HOST_NAME, { error: (iss) => `invalid host name ${shown(iss.input)}` }),
   ).default(["local"]),
+  reboot: oneOf("reboot mode", REBOOT_MODES).default("as-needed"),
 };
 
 /** A microbenchmark spec: the paper's grid of calls, descriptors, mechanisms and placements. */

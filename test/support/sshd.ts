@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { randomBytes, randomInt } from "node:crypto";
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -190,8 +190,13 @@ export class TestSshd {
       ].join("\n"),
     );
     const out = openSync(log, "a");
-    // ip netns exec execs sshd in place: the child's PID is sshd's.
-    const child = spawn("ip", ["netns", "exec", o.ns.name, "/usr/sbin/sshd", "-D", "-e", "-f", config], { stdio: ["ignore", out, out] });
+    // Each sshd stands for one boot of its host: it and its sessions see a boot id of their own (bound over
+    // the kernel's in the mount namespace ip netns exec makes), as after a reboot. ip netns exec and sh exec
+    // in place: the child's PID is sshd's.
+    const bootId = join(o.dir, `boot_id-${o.ns.name}-${randomBytes(4).toString("hex")}`);
+    writeFileSync(bootId, `${randomUUID()}\n`);
+    const boot = 'mount --bind "$1" /proc/sys/kernel/random/boot_id && exec /usr/sbin/sshd -D -e -f "$2"';
+    const child = spawn("ip", ["netns", "exec", o.ns.name, "sh", "-c", boot, "sh", bootId, config], { stdio: ["ignore", out, out] });
     closeSync(out);
     const sshd = new TestSshd(child, log);
     for (let waited = 0; !readFileSync(log, "utf8").includes(`Server listening on ${o.ns.address} port 22`); waited += 50) {

@@ -1,0 +1,53 @@
+import type { PowerRecord } from "../hosts/power.ts";
+
+/**
+ * When a machine with several personalities is rebooted. as-needed: the
+ * personality that is up is measured first, each other one after a reboot
+ * into it. per-personality (as Krun does before every process execution):
+ * every personality is measured in a boot of its own started by this run (a
+ * power-on counts; a machine found running is rebooted first).
+ */
+export const REBOOT_MODES = ["as-needed", "per-personality"] as const;
+export type RebootMode = (typeof REBOOT_MODES)[number];
+
+/** One boot of a machine, as the run saw it: asked for, found, or what came up instead. */
+export interface SwitchRecord {
+  at: string; // ISO time the switch began
+  how: "found running" | "power-on" | "reboot" | "power-cycle";
+  /** The personality asked for (null when the run took whatever was up: found running, powered on). */
+  wanted: string | null;
+  /** The personality the boot proved to be, or null (nothing answered, or what answered is none of them). */
+  cameUp: string | null;
+  outcome: "up" | "wrong" | "no answer" | "refused";
+  /** From the personality whose boot command was run. */
+  from?: string;
+  command?: string;
+  /** From the switch's start to the first answer of the new boot (or to giving up). */
+  seconds: number;
+  bootId?: string;
+  os?: string;
+  kernel?: string;
+  cmdline?: string;
+  reason?: string;
+}
+
+/** The boot a personality's cells were measured in. */
+export interface PersonalityBoot {
+  host: string;
+  bootId: string;
+  os: string;
+  kernel: string;
+  cmdline: string;
+  /** /sys/devices/system/cpu/vulnerabilities/*, by file name. */
+  vulnerabilities: Record<string, string>;
+  /** The boot id its host answered with once its cells were measured: the same as bootId, or it rebooted meanwhile ("" if it was down). */
+  bootIdAfter: string;
+}
+
+/** manifest.machines[name]: how a machine with personalities was powered, booted and proven. */
+export interface MachineRecord {
+  reboot: RebootMode;
+  power: PowerRecord | null;
+  personalities: Record<string, PersonalityBoot>;
+  switches: SwitchRecord[];
+}
