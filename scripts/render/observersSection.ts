@@ -82,6 +82,10 @@ ${rows.length === 0 ? "No cell has an overhead in ns (the TSC frequency is unkno
 observation lets it run and records it, in the kernel (eBPF maps, ring buffers, ftrace, audit) or through a tool that
 reads what the kernel records (bpftrace, perf trace, auditd). Observers cannot block or change a call; what they cost
 is the kernel's recording plus, where a consumer drains the events as they come, the consumer's competition for the CPUs.</p>
+${mechanisms.includes("bpftrace") ? html`<p>bpftrace (${run.manifest.hosts[host]?.toolVersions?.bpftrace ?? "version not recorded"}) is attached to
+<code>tracepoint:raw_syscalls:sys_enter</code>, not to the raw tracepoint ebpf-count uses: the bpftrace of Debian 12 has no
+<code>rawtracepoint:</code> probes. The tracepoint path formats the event's arguments for every call, so part of bpftrace's cost
+beside ebpf-count is that path, not bpftrace.</p>` : ""}
 ${figure.markup}
 ${capabilities}`;
   return { markup, files: figure.files };
