@@ -76,7 +76,7 @@ test("the older tracers: is read as mechanisms:, with a warning that points at i
 test("plan lists a macrobenchmark spec's cells, and an unknown kind is refused where it stands", () => {
   const r = tracetax(["plan", "experiments/provos2002.yaml"]);
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout.trim().split("\n").at(-1), "14 macro cells on 1 host(s)");
+  assert.equal(r.stdout.trim().split("\n").at(-1), "22 macro cells on 1 host(s)");
   assert.ok(r.stdout.includes("local/find/ptrace-seccomp/all\tfind under ptrace-seccomp, all calls\n"));
   assert.match(refused([spec("kind.yaml", `kind: mikro\n${GOOD}`)]), /kind\.yaml:1:7: kind: unknown kind "mikro" \(known: micro, macro\)/);
   assert.match(refused([spec("macro-rounds.yaml", readFileSync("experiments/provos2002.yaml", "utf8")), "--rounds", "3"]), /--rounds: .*macro-rounds\.yaml is a macrobenchmark spec, which has repetitions, not rounds or trials/);
