@@ -8,20 +8,21 @@
 set -eu
 
 # One package a line: the purpose that needs it, the Debian package (a real
-# one, not a virtual name: dpkg-query would never see it installed), and why.
+# one, not a virtual name: dpkg-query would never see it installed), and why
+# (no single quote inside: the list is one single-quoted string).
 PACKAGES='
 run   gcc             cc builds native/
 run   make            builds native/
 run   libc6-dev       the C headers and start files native/ is built with
 run   strace          the strace and strace-seccomp mechanisms run it
 run   clang           compiles the BPF programs of ebpf-count and ebpf-ringbuf (-target bpf)
-run   bpftool         dumps the kernel's BTF (vmlinux.h) and makes the libbpf skeleton
+run   bpftool         dumps the kernel BTF (vmlinux.h) and makes the libbpf skeleton
 run   libbpf-dev      the library and headers tt-ebpf loads its BPF programs with
 run   libelf-dev      libbpf links against libelf
 run   zlib1g-dev      libbpf links against zlib
 run   bpftrace        the bpftrace mechanism runs it
 run   linux-perf      the perf-trace mechanism runs perf trace
-run   auditd          the audit mechanism's consumer (installed, never started as a service)
+run   auditd          the consumer of the audit mechanism (installed, never started as a service)
 test  bmake           the test that native/ builds with BSD make
 test  chromium        the browser test of the report opens /usr/bin/chromium
 test  openssh-server  the SSH tests start real sshds as test hosts
