@@ -357,7 +357,7 @@ test("a connection lost in the middle of a batch keeps every cell finished befor
  * request file; the test then "reboots": it kills the running personality's
  * sshd with its sessions and starts the other's.
  */
-async function dualBootRig(tag: string, secondOs: string) {
+async function dualBootRig(tag: string, secondOs: string, spec = SMALL_SPEC) {
   const one = await testHost();
   const two = await testHost({ down: true });
   const request = join(dir, `boot-request-${tag}`);
@@ -384,7 +384,7 @@ async function dualBootRig(tag: string, secondOs: string) {
     }
   })();
   const run = async () => {
-    const r = await tracetaxAsync(["run", writeFile("small.yaml", SMALL_SPEC), "--hosts", inventory, "--on", tag, ...runArgs(tag)], 110_000);
+    const r = await tracetaxAsync(["run", writeFile("small.yaml", spec), "--hosts", inventory, "--on", tag, ...runArgs(tag)], 110_000);
     rig.stop = true;
     await watcher;
     return r;
@@ -420,4 +420,25 @@ test("a dual-boot machine that comes up with the wrong OS is left alone; what wa
     assert.match(c.reason!, /^wrong: after the boot command of one, wrong-two runs Linux, not OpenBSD; stopped measuring this machine$/);
   }
   assert.match(r.stderr, /tracetax: host wrong: after the boot command of one, wrong-two runs Linux, not OpenBSD/);
+});
+
+test("reboot: per-personality: a machine found running is rebooted before it is measured, each personality in a boot of its own, proven by its boot id", async () => {
+  const { rig, run } = await dualBootRig("krun", "Linux", `${SMALL_SPEC}reboot: per-personality\n`);
+  const r = await run();
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(rig.boots, 2, "the other personality, then the one found running again");
+  assert.equal(rig.up, "one");
+  const { manifest } = manifestOf(r.stdout);
+  assert.ok(manifest.cells.length > 0 && manifest.cells.every((c) => c.status === "done"));
+  const m = manifest.machines!.krun;
+  assert.equal(m.reboot, "per-personality");
+  assert.deepEqual(
+    m.switches.map((s) => [s.how, s.wanted, s.cameUp, s.outcome]),
+    [["found running", null, "one", "up"], ["reboot", "two", "two", "up"], ["reboot", "one", "one", "up"]],
+  );
+  const [found, two, one] = m.switches.map((s) => s.bootId);
+  assert.equal(new Set([found, two, one]).size, 3, "every boot has a boot id of its own");
+  assert.equal(m.personalities.one.bootId, one, "one was measured in the boot it was rebooted into, not the one found running");
+  assert.equal(m.personalities.one.bootIdAfter, one, "and was still in it when its cells had ended");
+  assert.equal(m.personalities.two.bootIdAfter, two);
 });
