@@ -442,3 +442,48 @@ test("reboot: per-personality: a machine found running is rebooted before it is 
   assert.equal(m.personalities.one.bootIdAfter, one, "and was still in it when its cells had ended");
   assert.equal(m.personalities.two.bootIdAfter, two);
 });
+
+test("a machine with power commands is powered on before it is measured and off at the end; a power-on that fails fails its cells with the command's words", async () => {
+  const { ns } = await testHost({ down: true });
+  const request = (what: string) => join(dir, `power-${what}`);
+  const inventory = writeFile(
+    "powered.yaml",
+    `hosts:\n${hostEntry("pw-one", ns)}${hostEntry("tt-dead", ns)}` +
+      "machines:\n  pw:\n    personalities:\n      one: { host: pw-one, os: Linux }\n" +
+      `    power: { command: { on: "touch ${request("on")}", cycle: "touch ${request("cycle")}", off: "touch ${request("off")}" } }\n` +
+      "  dead:\n    personalities:\n      one: { host: tt-dead, os: Linux }\n" +
+      '    power: { command: { on: "echo the BMC does not answer >&2; exit 3", cycle: "exit 3" } }\n',
+  );
+  // The machine's power switch: "on" starts its sshd, "off" stops it.
+  const rig = { on: 0, off: 0, stop: false, sshd: null as TestSshd | null };
+  const watcher = (async () => {
+    while (!rig.stop) {
+      await sleep(100);
+      if (existsSync(request("on"))) {
+        unlinkSync(request("on"));
+        rig.on++;
+        rig.sshd = await startSshd(ns);
+      }
+      if (existsSync(request("off"))) {
+        unlinkSync(request("off"));
+        rig.off++;
+        await rig.sshd?.stop();
+      }
+    }
+  })();
+  const r = await tracetaxAsync(["run", writeFile("small.yaml", SMALL_SPEC), "--hosts", inventory, "--on", "pw,dead", ...runArgs("powered")], 110_000);
+  rig.stop = true;
+  await watcher;
+  assert.equal(r.status, 1, r.stderr);
+  assert.deepEqual([rig.on, rig.off], [1, 1], "powered on once, off once");
+  assert.equal(rig.sshd?.running, false);
+  const { manifest } = manifestOf(r.stdout);
+  const pw = manifest.cells.filter((c) => c.host === "pw-one");
+  assert.ok(pw.length > 0 && pw.every((c) => c.status === "done"), JSON.stringify(pw));
+  assert.deepEqual(manifest.machines!.pw.switches.map((s) => [s.how, s.cameUp, s.outcome]), [["power-on", "one", "up"]]);
+  assert.equal(manifest.machines!.pw.power?.controller, "command");
+  for (const c of manifest.cells.filter((c) => c.host === "tt-dead")) {
+    assert.equal(c.status, "failed");
+    assert.equal(c.reason, "dead: powering on failed: the power on command of dead exited with status 3: the BMC does not answer");
+  }
+});
