@@ -440,3 +440,69 @@ test("a dual-boot machine that comes up with the wrong OS is left alone; what wa
   }
   assert.match(r.stderr, /tracetax: host wrong: after the boot command of one, wrong-two runs Linux, not OpenBSD/);
 });
+
+test("reboot: per-personality: a machine found running is rebooted before it is measured, each personality in a boot of its own, proven by its boot id", async () => {
+  const { rig, run } = await dualBootRig("krun", "Linux", `${SMALL_SPEC}reboot: per-personality\n`);
+  const r = await run();
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(rig.boots, 2, "the other personality, then the one found running again");
+  assert.equal(rig.up, "one");
+  const { manifest } = manifestOf(r.stdout);
+  assert.ok(manifest.cells.length > 0 && manifest.cells.every((c) => c.status === "done"));
+  const m = manifest.machines!.krun;
+  assert.equal(m.reboot, "per-personality");
+  assert.deepEqual(
+    m.switches.map((s) => [s.how, s.wanted, s.cameUp, s.outcome]),
+    [["found running", null, "one", "up"], ["reboot", "two", "two", "up"], ["reboot", "one", "one", "up"]],
+  );
+  const [found, two, one] = m.switches.map((s) => s.bootId);
+  assert.equal(new Set([found, two, one]).size, 3, "every boot has a boot id of its own");
+  assert.equal(m.personalities.one.bootId, one, "one was measured in the boot it was rebooted into, not the one found running");
+  assert.equal(m.personalities.one.bootIdAfter, one, "and was still in it when its cells had ended");
+  assert.equal(m.personalities.two.bootIdAfter, two);
+});
+
+test("a machine with power commands is powered on before it is measured and off at the end; a power-on that fails fails its cells with the command's words", async () => {
+  const { ns } = await testHost({ down: true });
+  const request = (what: string) => join(dir, `power-${what}`);
+  const inventory = writeFile(
+    "powered.yaml",
+    `hosts:\n${hostEntry("pw-one", ns)}${hostEntry("tt-dead", ns)}` +
+      "machines:\n  pw:\n    personalities:\n      one: { host: pw-one, os: Linux }\n" +
+      `    power: { command: { on: "touch ${request("on")}", cycle: "touch ${request("cycle")}", off: "touch ${request("off")}" } }\n` +
+      "  dead:\n    personalities:\n      one: { host: tt-dead, os: Linux }\n" +
+      '    power: { command: { on: "echo the BMC does not answer >&2; exit 3", cycle: "exit 3" } }\n',
+  );
+  // The machine's power switch: "on" starts its sshd, "off" stops it.
+  const rig = { on: 0, off: 0, stop: false, sshd: null as TestSshd | null };
+  const watcher = (async () => {
+    while (!rig.stop) {
+      await sleep(100);
+      if (existsSync(request("on"))) {
+        unlinkSync(request("on"));
+        rig.on++;
+        rig.sshd = await startSshd(ns);
+      }
+      if (existsSync(request("off"))) {
+        unlinkSync(request("off"));
+        rig.off++;
+        await rig.sshd?.stop();
+      }
+    }
+  })();
+  const r = await tracetaxAsync(["run", writeFile("small.yaml", SMALL_SPEC), "--hosts", inventory, "--on", "pw,dead", ...runArgs("powered")], 110_000);
+  rig.stop = true;
+  await watcher;
+  assert.equal(r.status, 1, r.stderr);
+  assert.deepEqual([rig.on, rig.off], [1, 1], "powered on once, off once");
+  assert.equal(rig.sshd?.running, false);
+  const { manifest } = manifestOf(r.stdout);
+  const pw = manifest.cells.filter((c) => c.host === "pw-one");
+  assert.ok(pw.length > 0 && pw.every((c) => c.status === "done"), JSON.stringify(pw));
+  assert.deepEqual(manifest.machines!.pw.switches.map((s) => [s.how, s.cameUp, s.outcome]), [["power-on", "one", "up"]]);
+  assert.equal(manifest.machines!.pw.power?.controller, "command");
+  for (const c of manifest.cells.filter((c) => c.host === "tt-dead")) {
+    assert.equal(c.status, "failed");
+    assert.equal(c.reason, "dead: powering on failed: the power on command of dead exited with status 3: the BMC does not answer");
+  }
+});

@@ -227,6 +227,10 @@ export class MachineSession {
 
   /** Run `from`'s boot command to boot `to`, and see what comes up. */
   private async reboot(from: Personality, to: Personality): Promise<"up" | "wrong" | "no answer" | "refused"> {
+    if (from.boot === null) {
+      this.failure = `${from.name} has no boot command to boot ${to.name} with`;
+      return "refused";
+    }
     const command = bootCommand(from, to);
     const started = Date.now();
     const base = { at: new Date(started).toISOString(), how: "reboot" as const, wanted: to.name, from: from.name, command };
