@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../inputError.ts";
 import { buildLab } from "../lab/buildImage.ts";
-import { freeLoopbackPort } from "../lab/tools.ts";
+import { freeLoopbackPort } from "../hosts/tools.ts";
 import { HOST_NAME } from "../spec/schema.ts";
 import { REPO_DIR } from "../model/paths.ts";
 import { positiveInteger } from "./options.ts";

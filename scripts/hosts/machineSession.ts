@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { MachineRecord, RebootMode, SwitchRecord } from "../model/machineRecord.ts";
-import type { Progress } from "../run/progress.ts";
+import type { Progress } from "../model/progress.ts";
 import { bootMismatch, describeBoot, type BootState } from "./bootState.ts";
 import type { Machine } from "./fleet.ts";
-import type { PowerController } from "./power.ts";
+import type { PowerController } from "./powerController.ts";
 import { shellQuote } from "./shellQuote.ts";
 import { isPermanentSshFailure } from "./sshError.ts";
 import type { Probe } from "./sshHost.ts";

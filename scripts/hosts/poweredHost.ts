@@ -1,5 +1,5 @@
 import type { Host } from "./host.ts";
-import type { PowerController } from "./power.ts";
+import type { PowerController } from "./powerController.ts";
 
 // A connection lost because the machine itself went away (its QEMU ended)
 // says so: the power controller sees the end a moment after ssh does.

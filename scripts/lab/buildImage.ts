@@ -4,7 +4,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { entryProof, LAB_RECIPE, recipeHash, type LabEntry } from "./recipe.ts";
-import { needTool } from "./tools.ts";
+import { needTool } from "../hosts/tools.ts";
 
 const GRUB_DIR = "/usr/lib/grub/i386-pc";
 // The file system starts 1 MiB into the disk; GRUB's core image lives in the sectors before it.

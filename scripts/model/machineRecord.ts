@@ -1,4 +1,3 @@
-import type { PowerRecord } from "../hosts/power.ts";
 
 /**
  * When a machine with several personalities is rebooted. as-needed: the
@@ -51,3 +50,8 @@ export interface MachineRecord {
   personalities: Record<string, PersonalityBoot>;
   switches: SwitchRecord[];
 }
+
+/** What the manifest says about how a machine was powered. */
+export type PowerRecord =
+  | { controller: "qemu"; accelerator: "tcg" | "kvm"; cpus: number; memoryMiB: number; image: string; qemu: string; pids: number[] }
+  | { controller: "command"; on: string; cycle: string; off: string | null };

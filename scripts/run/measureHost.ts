@@ -4,7 +4,7 @@ import type { HostFacts } from "../model/hostFacts.ts";
 import type { RunManifest } from "../model/manifest.ts";
 import { appendLog } from "../results/runDir.ts";
 import type { MeasuringKind } from "./measuringKind.ts";
-import type { Progress } from "./progress.ts";
+import type { Progress } from "../model/progress.ts";
 
 /** What the runner gives each host's measurement, whatever the kind. */
 export interface HostRunContext {

@@ -3,7 +3,7 @@ import type { HostFacts } from "../model/hostFacts.ts";
 import type { RunManifest } from "../model/manifest.ts";
 import type { Host } from "../hosts/host.ts";
 import type { PlanningKind } from "../plan/planningKind.ts";
-import type { Progress } from "./progress.ts";
+import type { Progress } from "../model/progress.ts";
 
 /** What the run stage needs of an experiment kind: its cells, and how to measure them on a host. */
 export interface MeasuringKind<Spec = unknown, Settings = unknown, Cell extends CellOutcome = CellOutcome> extends PlanningKind<Spec, Settings, Cell> {

@@ -12,7 +12,7 @@ import { createRunDir, readManifest, writeManifest } from "../results/runDir.ts"
 import type { LoadedYaml } from "../spec/load.ts";
 import { measureAllHosts } from "./measureAllHosts.ts";
 import type { MeasuringKind } from "./measuringKind.ts";
-import type { Progress } from "./progress.ts";
+import type { Progress } from "../model/progress.ts";
 import { toolIdentity } from "../results/toolIdentity.ts";
 
 export interface RunOptions {

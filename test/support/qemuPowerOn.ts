@@ -5,7 +5,7 @@
 // Usage: qemuPowerOn.ts IMAGE MACHINE LOGS_DIR PORT
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { QemuPower } from "../../scripts/lab/qemu.ts";
+import { QemuPower } from "../../scripts/hosts/qemuPower.ts";
 
 const [image, machine, logsDir, port] = process.argv.slice(2);
 const power = new QemuPower(

@@ -3,8 +3,9 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
-import type { PowerConfig } from "../hosts/inventory.ts";
-import type { PowerContext, PowerController, PowerRecord } from "../hosts/power.ts";
+import type { PowerConfig } from "./inventory.ts";
+import type { PowerRecord } from "../model/machineRecord.ts";
+import type { PowerContext, PowerController } from "./powerController.ts";
 import { needTool } from "./tools.ts";
 
 type QemuConfig = Extract<PowerConfig, { kind: "qemu" }>;
