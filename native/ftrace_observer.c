@@ -70,22 +70,48 @@ set(const char *file, const char *value)
 	return -1;
 }
 
-/* Enable the entry and exit events of each measured system call (or of them all). */
+/* Whether the instance has the event syscalls:sys_enter_NAME. */
+static int
+has_event(const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/events/syscalls/sys_enter_%s", instance, name);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * Enable the entry and exit events of each measured system call (or of them
+ * all). Some calls' events carry the kernel's own name of the call (x86-64
+ * traces stat and fstat as newstat and newfstat), and a call the kernel has
+ * no event for here is passed over; at least one must be enabled.
+ */
 static int
 enable_events(void)
 {
-	char names[256], file[128], *name;
+	char names[256], file[160], event[64], *name;
+	int enabled = 0;
 
 	if (w.syscalls == NULL)
 		return set("events/syscalls/enable", "1");
 	snprintf(names, sizeof names, "%s", w.syscalls);
 	for (name = strtok(names, ","); name != NULL; name = strtok(NULL, ",")) {
-		snprintf(file, sizeof file, "events/syscalls/sys_enter_%s/enable", name);
+		snprintf(event, sizeof event, "%s", name);
+		if (!has_event(event))
+			snprintf(event, sizeof event, "new%s", name);
+		if (!has_event(event))
+			continue;
+		snprintf(file, sizeof file, "events/syscalls/sys_enter_%s/enable", event);
 		if (set(file, "1") != 0)
 			return -1;
-		snprintf(file, sizeof file, "events/syscalls/sys_exit_%s/enable", name);
+		snprintf(file, sizeof file, "events/syscalls/sys_exit_%s/enable", event);
 		if (set(file, "1") != 0)
 			return -1;
+		enabled++;
+	}
+	if (enabled == 0) {
+		fprintf(stderr, "tt-ftrace: this kernel has no syscall trace event for %s\n", w.syscalls);
+		return -1;
 	}
 	return 0;
 }

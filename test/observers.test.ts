@@ -287,3 +287,16 @@ test("a run through the pipeline keeps each observer trial's own counts in trial
     await assertRestored(before, "after the run");
   });
 });
+
+test("ftrace observes a call the kernel traces under another name (stat and fstat as newfstatat, newstat, newfstat)", async () => {
+  await withMachineLock("observers: ftrace names", async () => {
+    const before = baseline();
+    const cell = driver(["stat stat valid ftrace unpinned 1 21 3", "fstat fstat invalid ftrace unpinned 1 21 3"]);
+    for (const id of ["stat", "fstat"]) {
+      assert.equal(cell(id).end, `#cell ${id} done`);
+      const seen = Number(cell(id).observed[0].seen);
+      assert.ok(seen >= 24, `${id}: ftrace saw ${seen} of the 24 calls`);
+    }
+    await assertRestored(before, "after ftrace");
+  });
+});
