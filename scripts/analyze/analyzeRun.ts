@@ -40,7 +40,7 @@ function cellTrials(cell: CellRecord, rows: RawRow[], plain: string | undefined)
 /** The id of the plain cell a traced cell is compared with: the same benchmark, the benchmark's own pinning. */
 const plainIdOf = (c: CellRecord) => cellId({ ...c, tracer: "none", placement: plainPlacementFor(c.placement) });
 
-function summarizeCell(cell: CellRecord, rows: RawRow[], e: CellEstimates, plain: CellEstimates | null, imprecise: boolean, context: AnalysisContext): SummaryRow {
+function summarizeCell(cell: CellRecord, rows: RawRow[], cellTrialRows: TrialRow[], e: CellEstimates, plain: CellEstimates | null, imprecise: boolean, context: AnalysisContext): SummaryRow {
   const cycles = rows.map((r) => r.cycles);
   const d = describe(cycles);
   const baseline = plain?.median.value ?? null;
@@ -58,7 +58,6 @@ function summarizeCell(cell: CellRecord, rows: RawRow[], e: CellEstimates, plain
   const overhead = paired && Number.isFinite(paired.overheadCycles.value) ? paired.overheadCycles.value : null;
   const variation = trialVariation(rows);
   const spread = mad(cycles);
-  const cellTrialRows = context.trials.filter((t) => cellId(t) === cell.id);
   const timerCosts = cellTrialRows.length > 0 ? cellTrialRows.flatMap((t) => (t.timer_overhead_cycles === null ? [] : [t.timer_overhead_cycles])) : (cell.timerOverheadCycles ?? []);
   const timerOverhead = timerCosts.length ? median(timerCosts) : null;
   const noise = cellNoise(cellTrialRows);
@@ -137,9 +136,10 @@ export function summarizeRun(cells: CellRecord[], raw: RawRow[], context: Analys
     for (const e of host.cells) estimates.set(e.id, e);
     for (const c of impreciseCells(host, { relativeHalfWidth: context.precision, minBlocks: 0 })) imprecise.add(c.cell);
   }
+  const trialsByCell = groupBy(context.trials, (t) => cellId(t));
   const rows = done.map((c) => {
     const e = estimates.get(c.id)!;
-    return summarizeCell(c, byCell.get(c.id)!, e, e.plain ? estimates.get(e.plain)! : null, imprecise.has(c.id), context);
+    return summarizeCell(c, byCell.get(c.id)!, trialsByCell.get(c.id) ?? [], e, e.plain ? estimates.get(e.plain)! : null, imprecise.has(c.id), context);
   });
   return withAnalysisCost(rows);
 }

@@ -114,7 +114,7 @@ export class ProgressDisplay {
     }
     const left = host.cells.length - host.ended.size;
     const estimate = host.measured > 0 ? `about ${duration(((now - host.measuringSince) / host.measured) * left)} left` : "estimating time left";
-    // The driver measures cells in plan order, so the first cell not ended is the one under way.
+    // Without blocks (a macro run) cells are measured in plan order, so the first cell not ended is the one under way.
     return { counts, current: `now ${host.cells.find((c) => !host.ended.has(c))}`, times: `${elapsed}, ${estimate}` };
   }
 
