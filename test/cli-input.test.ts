@@ -60,8 +60,8 @@ test("plan lists the cells without measuring", () => {
   const lines = r.stdout.trim().split("\n");
   // 4 calls × 2 fds × (plain unpinned + pinned, ptrace × 3 placements, systrace × 3 placements)
   assert.equal(lines.at(-1), "64 micro cells on 1 host(s)");
-  assert.ok(lines.includes("local/write/invalid/ptrace/cross-cpu\t10 trials × 51 rounds"));
-  assert.match(r.stdout, /local\/open\/valid\/systrace\/unpinned\t10 trials × 51 rounds\tskipped: systrace is an OpenBSD kernel facility/);
+  assert.ok(lines.includes("local/write/invalid/ptrace/cross-cpu\t24 trials × 51 rounds"));
+  assert.match(r.stdout, /local\/open\/valid\/systrace\/unpinned\t24 trials × 51 rounds\tskipped: systrace is an OpenBSD kernel facility/);
 });
 
 test("the older tracers: is read as mechanisms:, with a warning that points at it", () => {
@@ -80,4 +80,14 @@ test("plan lists a macrobenchmark spec's cells, and an unknown kind is refused w
   assert.ok(r.stdout.includes("local/find/ptrace-seccomp/all\tfind under ptrace-seccomp, all calls\n"));
   assert.match(refused([spec("kind.yaml", `kind: mikro\n${GOOD}`)]), /kind\.yaml:1:7: kind: unknown kind "mikro" \(known: micro, macro\)/);
   assert.match(refused([spec("macro-rounds.yaml", readFileSync("experiments/provos2002.yaml", "utf8")), "--rounds", "3"]), /--rounds: .*macro-rounds\.yaml is a macrobenchmark spec, which has repetitions, not rounds or trials/);
+});
+
+test("reboot: between-blocks refuses a precision goal, and blocksPerBoot belongs to it, in either kind: file, line and field named", () => {
+  const precision = spec("blocks-precision.yaml", `${GOOD}reboot: between-blocks\nprecision: {ratio: 0.05, maxMinutes: 1}\n`);
+  assert.match(refused([precision]), /blocks-precision\.yaml:9:\d+: precision: a precision goal adds blocks one at a time; under reboot: between-blocks the blocks come in boots: give trials instead/);
+  assert.match(refused([spec("blocks-alone.yaml", `${GOOD}blocksPerBoot: 3\n`)]), /blocks-alone\.yaml:8:\d+: blocksPerBoot: blocks per boot apply to reboot: between-blocks only \(this spec reboots as-needed\)/);
+  const macro = `${readFileSync("experiments/provos2002.yaml", "utf8")}\nreboot: per-personality\nblocksPerBoot: 2\n`;
+  assert.match(refused([spec("macro-blocks.yaml", macro)]), /macro-blocks\.yaml:\d+:\d+: blocksPerBoot: blocks per boot apply to reboot: between-blocks only \(this spec reboots per-personality\)/);
+  const r = tracetax(["plan", spec("blocks-good.yaml", `${GOOD}reboot: between-blocks\nblocksPerBoot: 3\n`)]);
+  assert.equal(r.status, 0, r.stderr);
 });

@@ -10,8 +10,9 @@ import { QemuPower } from "../scripts/hosts/qemuPower.ts";
 import { freeLoopbackPort } from "../scripts/hosts/tools.ts";
 import type { MicroManifest } from "../scripts/model/manifest.ts";
 import { readRawCsv } from "../scripts/results/rawCsv.ts";
+import { readSummaryCsv } from "../scripts/results/summaryCsv.ts";
 import { readTrialsCsv } from "../scripts/results/trialsCsv.ts";
-import { startTracetax, tracetaxAsync } from "./support/cli.ts";
+import { startTracetax, tracetax, tracetaxAsync } from "./support/cli.ts";
 import { withMachineLock } from "./support/machineLock.ts";
 import { processState, removeDir, tempDir } from "./support/native.ts";
 import { requireTool } from "./support/requireTool.ts";
@@ -20,9 +21,9 @@ import { killPids, processesMentioning } from "./support/sshd.ts";
 // Real virtual machines: the lab image built by `tracetax lab build` (once;
 // later runs reuse the cached root file system), booted by QEMU's software
 // emulator and rebooted from the inside through firmware, GRUB and the kernel
-// asked for. One VM at a time (the machine-wide test lock), six boots in all:
-// three for switching kernels, two for a guest that never comes back, one
-// for a QEMU killed mid-cell. Every QEMU is ended by PID: by tracetax at the
+// asked for. One VM at a time (the machine-wide test lock), eight boots in
+// all: three for switching kernels, two for rebooting between blocks, two
+// for a guest that never comes back, one for a QEMU killed mid-cell. Every QEMU is ended by PID: by tracetax at the
 // end of each run, by after() if a test failed, and by a watchdog if this
 // process is killed.
 
@@ -221,6 +222,40 @@ test("a lab VM is powered on, measured, refused when a boot entry brings the wro
     assert.equal(serial.match(/Linux version 6\.1\.0-/g)?.length, 2, "the console saw Linux 6.1 boot twice (power-on, switch back)");
     assert.equal(serial.match(/Linux version 6\.12\./g)?.length, 1, "and Linux 6.12 once");
     assert.equal(m.power?.controller === "qemu" && m.power.accelerator, "tcg");
+    assertNoQemu((m.power as { pids: number[] }).pids);
+  });
+});
+
+test("reboot: between-blocks: each window of blocks in a boot of its own, a real reboot between them; each trial carries its boot, the analysis and the report the level of boots", async () => {
+  await withMachineLock("lab VM: rebooting between blocks", async () => {
+    const inv = inventory("blk", [{ name: "p61", host: "blk-61", entry: "linux-6.1", kernel: "6.1.*", cmdlineAbsent: ["mitigations=off"], boot: BOOT }]);
+    const blocks = spec("blocks.yaml", "calls: [getppid]\nfds: [valid]\nmechanisms: [none, ptrace]\nrounds: 21\ntrials: 4\ntimeoutSeconds: 120\nreboot: between-blocks\nblocksPerBoot: 2\n");
+    const r = await tracetaxAsync(["run", blocks, "--hosts", inv, "--on", "blk", ...runArgs("blocks")], 30 * 60_000);
+    assert.equal(r.status, 0, r.stderr);
+    const { runDir, manifest } = manifestOf(r.stdout);
+    assert.ok(manifest.cells.length === 2 && manifest.cells.every((c) => c.status === "done" && c.trials === 4), JSON.stringify(manifest.cells));
+    const m = manifest.machines!.blk;
+    assert.equal(m.reboot, "between-blocks");
+    // The power-on is a boot this run started: the first window is measured in it, the second after a reboot.
+    assert.deepEqual(m.switches.map((s) => [s.how, s.wanted, s.cameUp, s.outcome]), [["power-on", null, "p61", "up"], ["reboot", "p61", "p61", "up"]]);
+    const [on, again] = m.switches.map((s) => s.bootId!);
+    assert.notEqual(on, again, "the reboot is a new boot id");
+    assert.deepEqual(m.windows!.map((w) => [w.personality, w.first, w.last, w.bootId]), [["p61", 1, 2, on], ["p61", 3, 4, again]]);
+    const trials = readTrialsCsv(runDir);
+    assert.equal(trials.length, 8);
+    for (const t of trials) assert.equal(t.boot_id, t.block <= 2 ? on : again, `block ${t.block} ran in its window's boot, as the guest itself said`);
+    const serial = readFileSync(join(runDir, "logs", "blk-serial.log"), "utf8");
+    assert.equal(serial.match(/Linux version 6\.1\.0-/g)?.length, 2, "the console saw Linux 6.1 boot twice");
+
+    const report = join(dir, "report-blocks");
+    assert.equal(tracetax(["report", runDir, "--out", report]).status, 0);
+    for (const row of readSummaryCsv(join(runDir, "summary.csv"))) {
+      assert.equal(row.boots, 2, `${row.tracer}: its trials ran in two boots`);
+      assert.ok(row.between_boot_sd !== null, `${row.tracer}: the level between boots is estimated`);
+    }
+    const html = readFileSync(join(report, "index.html"), "utf8");
+    assert.match(html, /SD between boots/);
+    assert.match(html, /Blocks by boot/);
     assertNoQemu((m.power as { pids: number[] }).pids);
   });
 });

@@ -10,6 +10,7 @@ import { SshConnection } from "../scripts/hosts/sshConnection.ts";
 import { whyTracerUnavailable } from "../scripts/plan/servable.ts";
 import { type MicroManifest } from "../scripts/model/manifest.ts";
 import { readRawCsv } from "../scripts/results/rawCsv.ts";
+import { readSummaryCsv } from "../scripts/results/summaryCsv.ts";
 import { readTrialsCsv } from "../scripts/results/trialsCsv.ts";
 import { readMacroCsv } from "../scripts/kinds/macro/macroRows.ts";
 import type { MacroManifest } from "./support/syntheticRun.ts";
@@ -359,20 +360,21 @@ test("a connection lost in the middle of a block keeps every trial finished befo
 /**
  * A dual-boot rig: two namespaces stand for the two personalities of one
  * machine. The boot command (run over ssh, as a real one would be) leaves a
- * request file; the test then "reboots": it kills the running personality's
- * sshd with its sessions and starts the other's.
+ * request file naming the entry to boot; the test then "reboots": it kills
+ * the running personality's sshd with its sessions and starts the one asked
+ * for (the same one again, in a boot of its own: a new boot id).
  */
 async function dualBootRig(tag: string, secondOs: string, spec = SMALL_SPEC) {
   const one = await testHost();
   const two = await testHost({ down: true });
   const request = join(dir, `boot-request-${tag}`);
-  const boot = `touch ${request}`;
+  const boot = `echo {entry} > ${request}`;
   const inventory = writeFile(
     `machine-${tag}.yaml`,
     `hosts:\n${hostEntry(`${tag}-one`, one.ns)}${hostEntry(`${tag}-two`, two.ns)}` +
       `machines:\n  ${tag}:\n    personalities:\n` +
-      `      one: { host: ${tag}-one, os: Linux, boot: "${boot}" }\n` +
-      `      two: { host: ${tag}-two, os: ${secondOs}, boot: "${boot}" }\n` +
+      `      one: { host: ${tag}-one, os: Linux, entry: one, boot: "${boot}" }\n` +
+      `      two: { host: ${tag}-two, os: ${secondOs}, entry: two, boot: "${boot}" }\n` +
       "    switchBack: true\n    bootTimeoutSeconds: 60\n",
   );
   const rig = { boots: 0, up: "one" as "one" | "two", stop: false, sshd: { one: one.sshd, two: two.sshd } };
@@ -380,9 +382,9 @@ async function dualBootRig(tag: string, secondOs: string, spec = SMALL_SPEC) {
     while (!rig.stop) {
       await sleep(100);
       if (!existsSync(request)) continue;
+      const next = readFileSync(request, "utf8").trim() as "one" | "two";
       unlinkSync(request);
       rig.boots++;
-      const next = rig.up === "one" ? "two" : "one";
       await rig.sshd[rig.up]!.stop();
       rig.sshd[next] = await startSshd(next === "one" ? one.ns : two.ns);
       rig.up = next;
@@ -460,6 +462,41 @@ test("reboot: per-personality: a machine found running is rebooted before it is 
   assert.equal(m.personalities.one.bootId, one, "one was measured in the boot it was rebooted into, not the one found running");
   assert.equal(m.personalities.one.bootIdAfter, one, "and was still in it when its cells had ended");
   assert.equal(m.personalities.two.bootIdAfter, two);
+});
+
+test("reboot: between-blocks: every window of blocks of every personality in a boot of its own, each trial in the boot its window was measured in", async () => {
+  const spec = `${SMALL_SPEC.replace("trials: 1", "trials: 4")}reboot: between-blocks\nblocksPerBoot: 2\n`;
+  const { rig, run } = await dualBootRig("blk", "Linux", spec);
+  const r = await run();
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(rig.boots, 4, "two windows of two personalities, each in a boot of its own, the one found running rebooted first");
+  assert.equal(rig.up, "one");
+  const { runDir, manifest } = manifestOf(r.stdout);
+  assert.ok(manifest.cells.length > 0 && manifest.cells.every((c) => c.status === "done"), JSON.stringify(manifest.cells));
+  const m = manifest.machines!.blk;
+  assert.equal(m.reboot, "between-blocks");
+  assert.deepEqual(
+    m.switches.map((s) => [s.how, s.wanted, s.cameUp, s.outcome]),
+    [["found running", null, "one", "up"], ["reboot", "one", "one", "up"], ["reboot", "two", "two", "up"], ["reboot", "two", "two", "up"], ["reboot", "one", "one", "up"]],
+  );
+  const boots = m.switches.slice(1).map((s) => s.bootId!);
+  assert.equal(new Set([m.switches[0].bootId, ...boots]).size, 5, "every boot has a boot id of its own");
+  // The second window takes the personalities in the other order.
+  assert.deepEqual(
+    m.windows!.map((w) => [w.personality, w.first, w.last, w.bootId]),
+    [["one", 1, 2, boots[0]], ["two", 1, 2, boots[1]], ["two", 3, 4, boots[2]], ["one", 3, 4, boots[3]]],
+  );
+  const trials = readTrialsCsv(runDir);
+  assert.equal(trials.length, manifest.cells.length * 4);
+  for (const t of trials) {
+    const w = m.windows!.find((w) => `blk-${w.personality}` === t.host && w.first <= t.block && t.block <= w.last)!;
+    assert.equal(t.boot_id, w.bootId, `${t.host} block ${t.block} ran in the boot of its window`);
+  }
+  assert.equal(tracetax(["analyze", runDir]).status, 0);
+  for (const row of readSummaryCsv(join(runDir, "summary.csv"))) {
+    assert.equal(row.boots, 2, `${row.tracer}: trials in two boots`);
+    assert.ok(row.between_boot_sd !== null && row.between_boot_sd >= 0, `${row.tracer}: the level between boots is estimated`);
+  }
 });
 
 test("a machine with power commands is powered on before it is measured and off at the end; a power-on that fails fails its cells with the command's words", async () => {

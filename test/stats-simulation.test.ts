@@ -149,6 +149,41 @@ describe("two-level block bootstrap against known truth", () => {
   });
 });
 
+describe("a machine rebooted between blocks", () => {
+  it("draws whole boots: the intervals then cover the truth, blocks drawn one by one do not; boots and processes are told apart", () => {
+    // Each boot moves every cell (sharedSd, which the ratio cancels) and each cell apart (bootSd, which it does
+    // not), by more than processes differ within a boot: 30 blocks in 10 boots of 3.
+    const bootPlain: CellModel = { ...plain, bootSd: 0.05 };
+    const bootTraced: CellModel = { ...traced, bootSd: 0.08 };
+    const model: HostModel = { cells: [bootPlain, bootTraced], rounds: 51, runSd: 0.2, driftSd: 0.015, driftCorrelation: 0.3, boots: { blocksPerBoot: 3, sharedSd: 0.05 } };
+    const [plainTruth, tracedTruth] = model.cells.map((cell, i) => cellTruth(model, cell, 131 + i, 200_000, 20_000));
+    const ratio = trueRatio(bootTraced, tracedTruth, bootPlain, plainTruth);
+    const coverage = new Coverage();
+    const bootSds: number[] = [];
+    const trialSds: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const run = new SimulatedRun(model, 70_000 + r);
+      run.addBlocks(30);
+      const level = Math.exp(run.runLevel);
+      const [p, t] = blockBootstrap(run.cells(), { resamples: RESAMPLES, seed: 1 }, run.bootOf()).cells;
+      const [, alone] = blockBootstrap(run.cells(), { resamples: RESAMPLES, seed: 1 }).cells;
+      coverage.count("plain median", holds(p.median, level * plainTruth.median));
+      coverage.count("traced ratio", holds(t.paired!.ratio, ratio));
+      coverage.count("ratio, blocks drawn one by one", holds(alone.paired!.ratio, ratio));
+      bootSds.push(t.variance.betweenBoots!);
+      trialSds.push(t.variance.betweenTrials!);
+      assert.equal(t.variance.boots, 10);
+    }
+    assertNominal(coverage, "plain median");
+    assertNominal(coverage, "traced ratio");
+    assert.ok(coverage.of("ratio, blocks drawn one by one") < 0.85, `blocks of one boot are not independent: ${coverage}`);
+    // The traced cell's level moves from boot to boot by √(0.05² + 0.08²) ≈ 0.094; its processes by 0.035 within a boot.
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    assert.ok(Math.abs(mean(bootSds) / Math.hypot(0.05, 0.08) - 1) < 0.15, `mean SD between boots ${mean(bootSds).toFixed(4)}`);
+    assert.ok(Math.abs(mean(trialSds) / 0.035 - 1) < 0.25, `mean SD between trials of a boot ${mean(trialSds).toFixed(4)}`);
+  });
+});
+
 describe("what the simulation rests on", () => {
   const cells = (): CellTrials[] => {
     const run = new SimulatedRun({ cells: [plain, traced, flapping], rounds: 51, runSd: 0.2, driftSd: 0.015, driftCorrelation: 0.3 }, 3);

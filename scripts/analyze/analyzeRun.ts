@@ -106,6 +106,8 @@ function summarizeCell(cell: CellRecord, rows: RawRow[], cellTrialRows: TrialRow
     within_trial_sd: e.variance.withinTrial,
     between_trial_sd: e.variance.betweenTrials,
     between_share: e.variance.betweenShare,
+    boots: e.variance.boots > 0 ? e.variance.boots : null,
+    between_boot_sd: e.variance.betweenBoots,
     imprecise,
     steal_trials: noise.trials > 0 ? noise.stealTrials : null,
     migrated_trials: noise.trials > 0 ? noise.migratedTrials : null,
@@ -132,7 +134,7 @@ export function summarizeRun(cells: CellRecord[], raw: RawRow[], context: Analys
   const estimates = new Map<string, CellEstimates>();
   const imprecise = new Set<string>();
   for (const hostCells of groupBy(done, (c) => c.host).values()) {
-    const host = estimateHost(hostCells, byCell, context.analysis);
+    const host = estimateHost(hostCells, byCell, context.analysis, context.trials);
     for (const e of host.cells) estimates.set(e.id, e);
     for (const c of impreciseCells(host, { relativeHalfWidth: context.precision, minBlocks: 0 })) imprecise.add(c.cell);
   }
@@ -145,10 +147,13 @@ export function summarizeRun(cells: CellRecord[], raw: RawRow[], context: Analys
 }
 
 /** The block bootstrap of one host's cells (their rounds by cell id); a traced cell is paired with its plain cell where that is among them. */
-export function estimateHost(cells: CellRecord[], rounds: Map<string, RawRow[]>, settings: AnalysisSettings): HostEstimates {
+export function estimateHost(cells: CellRecord[], rounds: Map<string, RawRow[]>, settings: AnalysisSettings, trials: TrialRow[] = []): HostEstimates {
   const ids = new Set(cells.map((c) => c.id));
   const input = cells.map((c) => cellTrials(c, rounds.get(c.id)!, c.tracer === "none" || !ids.has(plainIdOf(c)) ? undefined : plainIdOf(c)));
-  return blockBootstrap(input, { resamples: settings.bootstrapResamples, seed: settings.seed });
+  // The boot each block ran in (one boot per block of a host, however many cells): blocks of a boot are drawn together.
+  const hosts = new Set(cells.map((c) => c.host));
+  const bootOf = new Map(trials.filter((t) => hosts.has(t.host) && t.boot_id !== "").map((t) => [t.block, t.boot_id]));
+  return blockBootstrap(input, { resamples: settings.bootstrapResamples, seed: settings.seed }, bootOf);
 }
 
 /** Fill analysis_cycles of each ":inspect" row from the row of the same cell with the null handler. */

@@ -23,6 +23,13 @@
  * in varianceComponents.ts). A ratio pairs each traced trial with the plain
  * trial of its block, so whatever the two cells share cancels.
  *
+ * Where a host's blocks ran in several boots, some holding more than one
+ * (reboot: between-blocks), the top level drawn is the boot: a replicate
+ * draws as many boots as there were, with replacement, and takes every
+ * block of each, so that what a boot shares among its blocks is sampled as
+ * a whole. Blocks that all ran in one boot (an ordinary run) or each in a
+ * boot of its own are drawn one by one, which is the same thing.
+ *
  * A cell that lacks some blocks (failed trials) takes, in each replicate,
  * the trials of the drawn blocks it has; a replicate that drew none of them
  * is left out of that cell's intervals.
@@ -39,7 +46,8 @@ import { Xoshiro128 } from "./xoshiro.ts";
 import { trialComponents, type TrialComponents } from "./varianceComponents.ts";
 
 /** What the manifest records as the interval method, so that a reader knows how summary intervals were made. */
-export const BLOCK_BOOTSTRAP_METHOD = "two-level block bootstrap (blocks shared by a host's cells, then rounds within trials), 95% expanded percentile, v1";
+export const BLOCK_BOOTSTRAP_METHOD =
+  "two-level block bootstrap (blocks shared by a host's cells, drawn by boot where boots held several; then rounds within trials), 95% expanded percentile, v2";
 
 export const INTERVAL_LEVEL = 0.95;
 
@@ -195,7 +203,7 @@ function checkCell(cell: CellTrials): void {
   }
 }
 
-function planCell(cell: CellTrials, blocks: number[], settings: BootstrapSettings): CellPlan {
+function planCell(cell: CellTrials, blocks: number[], longestDraw: number, settings: BootstrapSettings): CellPlan {
   // Rank every round among the cell's rounds; each trial keeps its own ranks, ascending.
   const owners: { block: number; value: number }[] = [];
   for (const [block, rounds] of cell.trials) for (const value of rounds) owners.push({ block, value });
@@ -215,7 +223,7 @@ function planCell(cell: CellTrials, blocks: number[], settings: BootstrapSetting
     upperFrom: split ? split.low.length : -1,
     plainIndex: -1,
     counts: new Int32Array(sorted.length),
-    drawMedians: new Float64Array(blocks.length),
+    drawMedians: new Float64Array(longestDraw),
     random: new Xoshiro128(hash(`${settings.seed}/${cell.id}`)),
   };
 }
@@ -270,6 +278,7 @@ function evaluate(plan: CellPlan, draws: Int32Array, resampleRounds: boolean, sc
     drawMedians[m] = countsMedian(local, 0, r, r, ranks, sorted);
     total += r;
   }
+  drawMedians.fill(NaN, draws.length); // a replicate of fewer blocks than the last leaves no stale medians behind
   out[MEDIAN] = countsMedian(counts, 0, sorted.length, total, identity, sorted);
   if (plan.upperFrom < 0) return;
   let lowN = 0;
@@ -290,7 +299,21 @@ function estimate(value: number, replicates: Float64Array, blocks: number): Esti
  * intervals, whatever the order of the cells. Cost: about
  * resamples × (all rounds of the host) draws.
  */
-export function blockBootstrap(cells: CellTrials[], settings: BootstrapSettings): HostEstimates {
+/**
+ * The units a replicate draws, each a list of positions in `blocks`: the
+ * blocks of each boot where boots held several blocks, else each block.
+ */
+function drawUnits(blocks: number[], bootOf?: ReadonlyMap<number, string>): number[][] {
+  const byBoot = new Map<string, number[]>();
+  blocks.forEach((b, i) => {
+    const boot = bootOf?.get(b) || `block ${b}`; // a block whose boot is unknown stands alone
+    byBoot.set(boot, [...(byBoot.get(boot) ?? []), i]);
+  });
+  const units = [...byBoot.values()];
+  return units.length >= MIN_BLOCKS_FOR_INTERVAL ? units : blocks.map((_, i) => [i]);
+}
+
+export function blockBootstrap(cells: CellTrials[], settings: BootstrapSettings, bootOf?: ReadonlyMap<number, string>): HostEstimates {
   if (!(Number.isInteger(settings.resamples) && settings.resamples >= 1)) throw new RangeError(`blockBootstrap: ${settings.resamples} resamples`);
   const ids = new Set<string>();
   for (const cell of cells) {
@@ -300,7 +323,11 @@ export function blockBootstrap(cells: CellTrials[], settings: BootstrapSettings)
   }
   const blocks = [...new Set(cells.flatMap((c) => [...c.trials.keys()]))].sort((a, b) => a - b);
   if (cells.length === 0) return { method: BLOCK_BOOTSTRAP_METHOD, blocks, resamples: settings.resamples, seed: settings.seed, cells: [] };
-  const plans = cells.map((c) => planCell(c, blocks, settings));
+  const units = drawUnits(blocks, bootOf);
+  const unitOf = new Int32Array(blocks.length);
+  units.forEach((u, k) => u.forEach((i) => (unitOf[i] = k)));
+  const longestDraw = units.length * Math.max(...units.map((u) => u.length));
+  const plans = cells.map((c) => planCell(c, blocks, longestDraw, settings));
   const planIndex = new Map(cells.map((c, i) => [c.id, i]));
   for (const plan of plans) plan.plainIndex = plan.input.plain === undefined ? -1 : (planIndex.get(plan.input.plain) ?? -1);
 
@@ -311,14 +338,16 @@ export function blockBootstrap(cells: CellTrials[], settings: BootstrapSettings)
     drawn: new Int32Array(longestTrial),
     identity: Int32Array.from({ length: Math.max(...plans.map((p) => p.sorted.length)) }, (_, i) => i),
   };
-  const draws = Int32Array.from({ length: K }, (_, i) => i);
+  const allBlocks = Int32Array.from({ length: K }, (_, i) => i);
+  const drawBuffer = new Int32Array(longestDraw);
+  const unitDraws = new Int32Array(units.length);
   const cellOut = new Float64Array(CELL_VALUES);
   const pairedOut = new Float64Array(PAIRED_VALUES);
 
   // Point estimates: every block once, every round once.
   const points = plans.map((plan) => {
     cellOut.fill(NaN);
-    evaluate(plan, draws, false, scratch, cellOut);
+    evaluate(plan, allBlocks, false, scratch, cellOut);
     return { cell: Float64Array.from(cellOut), trialMedians: Float64Array.from(plan.drawMedians) };
   });
 
@@ -334,7 +363,10 @@ export function blockBootstrap(cells: CellTrials[], settings: BootstrapSettings)
   }));
   const blockRandom = new Xoshiro128(hash(`${settings.seed}/blocks`));
   for (let b = 0; b < R; b++) {
-    blockRandom.fillBelow(draws, K, K);
+    blockRandom.fillBelow(unitDraws, units.length, units.length);
+    let n = 0;
+    for (const k of unitDraws) for (const i of units[k]) drawBuffer[n++] = i;
+    const draws = drawBuffer.subarray(0, n);
     for (let c = 0; c < plans.length; c++) {
       cellOut.fill(NaN);
       evaluate(plans[c], draws, true, scratch, cellOut);
@@ -356,17 +388,20 @@ export function blockBootstrap(cells: CellTrials[], settings: BootstrapSettings)
     }
   }
 
+  // An interval's sample size is that of the level drawn: boots, where blocks are drawn by boot.
+  const unitsAt = (positions: number[]) => new Set(positions.map((i) => unitOf[i])).size;
   const results = plans.map((plan, c): CellEstimates => {
     const point = points[c].cell;
     const rep = replicates[c];
     const trials = plan.input.trials.size;
+    const drawnUnits = unitsAt(blocks.flatMap((_, i) => (plan.byBlock[i] ? [i] : [])));
     const modes: ModeEstimates | null =
       plan.upperFrom < 0
         ? null
         : {
-            bc: estimate(point[BC], rep.bc, trials),
-            wc: estimate(point[WC], rep.wc, trials),
-            upperShare: estimate(point[UPPER_SHARE], rep.upperShare, trials),
+            bc: estimate(point[BC], rep.bc, drawnUnits),
+            wc: estimate(point[WC], rep.wc, drawnUnits),
+            upperShare: estimate(point[UPPER_SHARE], rep.upperShare, drawnUnits),
             bcRounds: plan.upperFrom,
             wcRounds: plan.sorted.length - plan.upperFrom,
           };
@@ -375,12 +410,13 @@ export function blockBootstrap(cells: CellTrials[], settings: BootstrapSettings)
       const plainMedians = points[plan.plainIndex].trialMedians;
       pairedValues(points[c].trialMedians, plainMedians, pairedOut);
       const m = pairedOut[PAIRED_BLOCKS];
+      const pairedUnits = unitsAt(blocks.flatMap((_, i) => (points[c].trialMedians[i] === points[c].trialMedians[i] && plainMedians[i] === plainMedians[i] ? [i] : [])));
       paired = {
         plain: plan.input.plain!,
         pairedBlocks: m,
-        ratio: estimate(pairedOut[RATIO], rep.ratio, m),
-        overheadCycles: estimate(pairedOut[OVERHEAD_CYCLES], rep.overheadCycles, m),
-        overheadPercent: estimate(pairedOut[OVERHEAD_PERCENT], rep.overheadPercent, m),
+        ratio: estimate(pairedOut[RATIO], rep.ratio, pairedUnits),
+        overheadCycles: estimate(pairedOut[OVERHEAD_CYCLES], rep.overheadCycles, pairedUnits),
+        overheadPercent: estimate(pairedOut[OVERHEAD_PERCENT], rep.overheadPercent, pairedUnits),
         blockTest: signedRankTest(pairedLogRatios(points[c].trialMedians, plainMedians)),
       };
     }
@@ -389,10 +425,10 @@ export function blockBootstrap(cells: CellTrials[], settings: BootstrapSettings)
       plain: plan.input.plain ?? null,
       trials,
       rounds: plan.sorted.length,
-      median: estimate(point[MEDIAN], rep.median, trials),
+      median: estimate(point[MEDIAN], rep.median, drawnUnits),
       modes,
       paired,
-      variance: trialComponents([...plan.input.trials.values()]),
+      variance: trialComponents([...plan.input.trials.values()], bootOf && [...plan.input.trials.keys()].map((b) => bootOf.get(b) ?? "")),
     };
   });
   return { method: BLOCK_BOOTSTRAP_METHOD, blocks, resamples: R, seed: settings.seed, cells: results };

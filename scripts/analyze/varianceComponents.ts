@@ -1,8 +1,9 @@
 /**
  * Where a cell's variation lies, level by level, on the log scale: an SD of
  * log cycles of 0.05 means values typically about 5% apart. Levels: rounds
- * within a trial (one process), trials within a run (processes, blocks),
- * runs within a reproduce set (machine state, reboots).
+ * within a trial (one process), trials within a boot (processes, blocks),
+ * boots within a run (a machine rebooted between blocks), runs within a
+ * reproduce set (machine state, reboots).
  */
 import { median, medianInPlace } from "./quickselect.ts";
 
@@ -25,10 +26,19 @@ export interface TrialComponents {
   betweenTrials: number | null;
   /** betweenTrials² as a share of the variance of the log trial medians (0 … 1); null with fewer than two trials or no variance. */
   betweenShare: number | null;
+  /** Boots the trials ran in (distinct boot ids; 0 where none is known). */
+  boots: number;
+  /**
+   * SD of the log trial medians from boot to boot, beyond what the trials
+   * within a boot account for (one-way random effects, method of moments).
+   * Then betweenTrials is the processes' variation within a boot. null
+   * unless the trials ran in two boots or more and some boot held two.
+   */
+  betweenBoots: number | null;
 }
 
-/** Variance components of one cell's trials (each a trial's rounds, in cycles, all positive). */
-export function trialComponents(trials: Float64Array[]): TrialComponents {
+/** Variance components of one cell's trials (each a trial's rounds, in cycles, all positive), with the boot each ran in where known. */
+export function trialComponents(trials: Float64Array[], bootOf?: string[]): TrialComponents {
   const logMedians = new Float64Array(trials.length);
   const deviations = new Float64Array(trials.reduce((n, t) => n + t.length, 0));
   let samplingVariance = 0;
@@ -39,10 +49,50 @@ export function trialComponents(trials: Float64Array[]): TrialComponents {
     samplingVariance += (Math.PI / 2) / rounds.length; // × withinTrial², below
   });
   const withinTrial = MAD_TO_SD * medianInPlace(deviations);
-  if (trials.length < 2) return { trials: trials.length, withinTrial, betweenTrials: null, betweenShare: null };
+  const boots = bootGroups(logMedians, bootOf);
+  if (trials.length < 2) return { trials: trials.length, withinTrial, betweenTrials: null, betweenShare: null, boots: boots.length, betweenBoots: null };
   const observed = sampleVariance(logMedians);
-  const between = Math.max(0, observed - (samplingVariance / trials.length) * withinTrial ** 2);
-  return { trials: trials.length, withinTrial, betweenTrials: Math.sqrt(between), betweenShare: observed > 0 ? between / observed : null };
+  const sampling = (samplingVariance / trials.length) * withinTrial ** 2;
+  const nested = boots.length >= 2 && boots.some((b) => b.length >= 2) ? oneWayComponents(boots) : null;
+  const between = Math.max(0, (nested?.within ?? observed) - sampling);
+  return {
+    trials: trials.length,
+    withinTrial,
+    betweenTrials: Math.sqrt(between),
+    betweenShare: observed > 0 ? between / observed : null,
+    boots: boots.length,
+    betweenBoots: nested ? Math.sqrt(nested.between) : null,
+  };
+}
+
+/** The log trial medians grouped by boot (an empty boot id is unknown: no groups then). */
+function bootGroups(logMedians: Float64Array, bootOf?: string[]): number[][] {
+  if (!bootOf || bootOf.some((b) => b === "")) return [];
+  const groups = new Map<string, number[]>();
+  bootOf.forEach((b, k) => groups.set(b, [...(groups.get(b) ?? []), logMedians[k]]));
+  return [...groups.values()];
+}
+
+/**
+ * One-way random-effects components of grouped values, by the method of
+ * moments for unequal groups: the variance within a group (the mean square
+ * within) and the variance of the groups' true means, (MSB − MSW) ÷ n₀.
+ */
+function oneWayComponents(groups: number[][]): { within: number; between: number } {
+  const n = groups.reduce((sum, g) => sum + g.length, 0);
+  const grand = groups.reduce((sum, g) => sum + g.reduce((a, v) => a + v, 0), 0) / n;
+  let ssWithin = 0;
+  let ssBetween = 0;
+  for (const g of groups) {
+    const mean = g.reduce((a, v) => a + v, 0) / g.length;
+    for (const v of g) ssWithin += (v - mean) ** 2;
+    ssBetween += g.length * (mean - grand) ** 2;
+  }
+  const k = groups.length;
+  const msWithin = ssWithin / (n - k);
+  const msBetween = ssBetween / (k - 1);
+  const n0 = (n - groups.reduce((sum, g) => sum + g.length ** 2, 0) / n) / (k - 1);
+  return { within: msWithin, between: Math.max(0, (msBetween - msWithin) / n0) };
 }
 
 function sampleVariance(values: Float64Array): number {

@@ -1,13 +1,20 @@
 
 /**
- * When a machine with several personalities is rebooted. as-needed: the
- * personality that is up is measured first, each other one after a reboot
- * into it. per-personality (as Krun does before every process execution):
- * every personality is measured in a boot of its own started by this run (a
+ * When a machine with personalities is rebooted. as-needed: the personality
+ * that is up is measured first, each other one after a reboot into it.
+ * per-personality (as Krun does before every process execution): every
+ * personality is measured in a boot of its own started by this run (a
  * power-on counts; a machine found running is rebooted first).
+ * between-blocks: as per-personality, but for every `blocksPerBoot` blocks
+ * (trials of every cell; repetitions of a macro run): each window of blocks
+ * of each personality gets a boot of its own, so that the variation from
+ * boot to boot is sampled and measured beside that from process to process.
  */
-export const REBOOT_MODES = ["as-needed", "per-personality"] as const;
+export const REBOOT_MODES = ["as-needed", "per-personality", "between-blocks"] as const;
 export type RebootMode = (typeof REBOOT_MODES)[number];
+
+/** Two blocks in a boot at least, so that trials within a boot can be told from boots. */
+export const DEFAULT_BLOCKS_PER_BOOT = 2;
 
 /** One boot of a machine, as the run saw it: asked for, found, or what came up instead. */
 export interface SwitchRecord {
@@ -43,9 +50,19 @@ export interface PersonalityBoot {
   bootIdAfter: string;
 }
 
+/** The blocks one boot of a personality measured (reboot: between-blocks). */
+export interface BootWindow {
+  personality: string;
+  bootId: string;
+  first: number;
+  last: number;
+}
+
 /** manifest.machines[name]: how a machine with personalities was powered, booted and proven. */
 export interface MachineRecord {
   reboot: RebootMode;
+  /** Under between-blocks, which boot measured which blocks, in the order measured. */
+  windows?: BootWindow[];
   power: PowerRecord | null;
   personalities: Record<string, PersonalityBoot>;
   switches: SwitchRecord[];

@@ -43,24 +43,28 @@ function hostCellWarnings(rows: SummaryRow[]): Html {
 /**
  * Per cell: n, the median with its 95% interval, in cycles and nanoseconds,
  * the variation at each level (rounds within a trial, trials within the
- * run), the noise the host reported, modes, warnings.
+ * run or, where the machine was rebooted between blocks, within a boot, and
+ * boots), the noise the host reported, modes, warnings.
  */
 export function cellStatisticsTable(rows: SummaryRow[]): Html {
+  const rebooted = rows.some((r) => (r.boots ?? 0) >= 2);
   const body = rows.map((r) => [
     ...key(r),
-    `${r.n} (${r.trials} trials)`,
+    `${r.n} (${r.trials} trials${rebooted ? `, ${r.boots ?? "?"} boots` : ""})`,
     formatNumber(r.median),
     formatInterval(r.median_ci_low, r.median_ci_high),
     orDash(r.median_ns),
     formatNumber(r.mad),
     logSd(r.within_trial_sd),
     logSd(r.between_trial_sd),
+    ...(rebooted ? [logSd(r.between_boot_sd)] : []),
     noiseText(r),
     modesText(r),
     warningBadges(r.warnings),
   ]);
+  const levels = rebooted ? ["SD within a trial", "SD between trials of a boot", "SD between boots"] : ["SD within a trial", "SD between trials"];
   return html`${table(
-    [...KEY_COLUMNS, "n", "median (cycles)", "95% CI of the median", "median (ns)", "MAD", "SD within a trial", "SD between trials", "noise", "modes: median (n)", "warnings"],
+    [...KEY_COLUMNS, "n", "median (cycles)", "95% CI of the median", "median (ns)", "MAD", ...levels, "noise", "modes: median (n)", "warnings"],
     body,
     "numbers stats",
   )}

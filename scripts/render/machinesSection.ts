@@ -138,6 +138,15 @@ ${table(["personality", "against", "extra cycles per call", `CPU share at ${form
 }`;
 }
 
+/** Under between-blocks: which boot measured which blocks, and where to read the variation from boot to boot. */
+function windowsPart(record: MachineRecord): Html {
+  if (!record.windows?.length) return html``;
+  return html`<h4>Blocks by boot</h4>
+<p>Every window of blocks was measured in a boot of its own, started by this run. The cell tables give the variation between
+boots ("SD between boots") beside that between the processes of one boot, and the intervals draw whole boots.</p>
+${table(["personality", "blocks", "boot id"], record.windows.map((w) => [w.personality, w.first === w.last ? `${w.first}` : `${w.first}–${w.last}`, w.bootId]))}`;
+}
+
 export const machineAnchor = (name: string) => `machine-${slug(name)}`;
 
 /** One section per machine with personalities: how it ran, what each boot was, the cells side by side, the published anchors. */
@@ -151,8 +160,9 @@ export function machinesSections(run: RunData, referenceDir: string): { contents
 <h2>Machine ${name}: its personalities side by side</h2>
 ${powerSentence(record)}
 <p>Reboot mode: ${record.reboot}. Each personality below was proven by the boot it ran in: a boot id of its own, and the
-kernel release and command-line words the inventory asks of it.</p>
+kernel release and command-line words the inventory asks of it${record.windows?.length ? " (the last of its boots is shown)" : ""}.</p>
 ${boots.length > 0 ? bootTable(boots) : html`<p>No personality of this machine came up.</p>`}
+${windowsPart(record)}
 ${boots.length > 0 ? mitigationsSentence(boots, emulated) : ""}
 ${sideBySide(boots, run.summary)}
 ${anchorsPart(boots, run, anchors)}

@@ -27,6 +27,7 @@ export function reproducibilityText(r: Reproducibility, noise: RunNoise[]): stri
   return [
     `${r.runs} runs: ${noise.map((n) => n.runDir).join(", ")}`,
     `coverage: one run's 95% interval holds another run's estimate in ${percent(r.medianCoverage)} of (cell, run, run) for medians, ${percent(r.ratioCoverage)} for ratios (an honest interval: about 83%)`,
+    `  ratios of unimodal cells ${percent(r.unimodalRatioCoverage)}; bimodal cells, judged by their modes (bc, wc medians and the upper mode's share), ${percent(r.modeCoverage)}`,
     r.ratioSpread
       ? `spread of traced ÷ plain ratios across runs, (max − min) ÷ median, unimodal cells: median ${percent(r.ratioSpread.median)}, max ${percent(r.ratioSpread.max)}`
       : "no unimodal traced cell was measured in every run",
@@ -36,7 +37,7 @@ export function reproducibilityText(r: Reproducibility, noise: RunNoise[]): stri
     `the host during each run: benchmark run-queue delay (median over trials) ${noise.map((n) => (n.runQueueMs === null ? "—" : `${n.runQueueMs.toFixed(2)} ms`)).join(", ")}; steal ${noise.map((n) => `${n.stealTicks} ticks`).join(", ")}`,
     "",
     ...textTable(
-      ["cell", "median spread", "medians covered", "ratio spread", "ratios covered", "ratio SD within / between runs", "bimodal"],
+      ["cell", "median spread", "medians covered", "ratio spread", "ratios covered", "ratio SD within / between runs", "bimodal: bc, wc, share covered"],
       r.cells.map((c) => [
         c.cell,
         percent(c.median?.spread),
@@ -44,7 +45,7 @@ export function reproducibilityText(r: Reproducibility, noise: RunNoise[]): stri
         percent(c.ratio?.spread),
         pairs(c.ratio),
         c.ratio ? `${percent(c.ratio.components.withinRun)} / ${percent(c.ratio.components.betweenRuns)}` : "—",
-        c.bimodal ? "yes" : "",
+        c.modes ? `${pairs(c.modes.bc)}, ${pairs(c.modes.wc)}, ${pairs(c.modes.upperShare)}` : c.bimodal ? "in some runs" : "",
       ]),
     ),
     "",
@@ -56,10 +57,11 @@ export function reproducibilityText(r: Reproducibility, noise: RunNoise[]): stri
 export function reproducibilityCsv(r: Reproducibility): string {
   const runs = Array.from({ length: r.runs }, (_, i) => i + 1);
   const header = ["cell", "bimodal", ...runs.map((i) => `median_${i}`), ...runs.map((i) => `ratio_${i}`), "median_spread", "median_coverage",
-    "ratio_spread", "ratio_coverage", "ratio_sd_within_run", "ratio_sd_between_runs"];
+    "ratio_spread", "ratio_coverage", "ratio_sd_within_run", "ratio_sd_between_runs", "bc_coverage", "wc_coverage", "upper_share_coverage"];
   const values = (q: AcrossRuns | null) => (q ? q.values : runs.map(() => ""));
   const rows = r.cells.map((c) => [c.cell, c.bimodal, ...values(c.median), ...values(c.ratio), c.median?.spread.toFixed(4) ?? "",
     c.median?.components.crossCoverage.toFixed(3) ?? "", c.ratio?.spread.toFixed(4) ?? "", c.ratio?.components.crossCoverage.toFixed(3) ?? "",
-    c.ratio?.components.withinRun.toFixed(4) ?? "", c.ratio?.components.betweenRuns.toFixed(4) ?? ""]);
+    c.ratio?.components.withinRun.toFixed(4) ?? "", c.ratio?.components.betweenRuns.toFixed(4) ?? "",
+    ...[c.modes?.bc, c.modes?.wc, c.modes?.upperShare].map((q) => q?.components.crossCoverage.toFixed(3) ?? "")]);
   return stringify([header, ...rows]);
 }

@@ -61,6 +61,9 @@ export interface SummaryRow extends Pick<Cell, "host" | "call" | "fd" | "tracer"
   between_trial_sd: number | null;
   /** The share of the trial medians' variance that lies between processes. */
   between_share: number | null;
+  /** Boots the cell's trials ran in, and the SD of log cycles from boot to boot beyond the trials' own (reboot: between-blocks); between_trial_sd is then within a boot. */
+  boots: number | null;
+  between_boot_sd: number | null;
   /** The ratio's interval is wider than the precision asked for (±5% unless the spec says). */
   imprecise: boolean;
   /** Trials with steal time, trials whose benchmark migrated, median run-queue delay: the noise the host reported. */
@@ -123,6 +126,8 @@ const SUMMARY_COLUMNS: CsvColumns<SummaryRow> = {
   within_trial_sd: "number",
   between_trial_sd: "number",
   between_share: "number",
+  boots: "number",
+  between_boot_sd: "number",
   imprecise: "boolean",
   steal_trials: "number",
   migrated_trials: "number",
@@ -131,7 +136,7 @@ const SUMMARY_COLUMNS: CsvColumns<SummaryRow> = {
 };
 
 const RATIO_COLUMNS = new Set<keyof SummaryRow>(["ratio", "ratio_ci_low", "ratio_ci_high", "upper_share", "upper_share_ci_low", "upper_share_ci_high"]);
-const LOG_SD_COLUMNS = new Set<keyof SummaryRow>(["within_trial_sd", "between_trial_sd", "between_share"]);
+const LOG_SD_COLUMNS = new Set<keyof SummaryRow>(["within_trial_sd", "between_trial_sd", "between_share", "between_boot_sd"]);
 
 /**
  * Integers as they are, fractions to two decimals: cycles are counts, percentages need no more.

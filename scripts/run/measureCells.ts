@@ -46,6 +46,7 @@ const count = (value: string | undefined) => (value === undefined || value === "
  * rounds to raw.csv, then its row to trials.csv. A trial already in
  * trials.csv (a resumed run) is not measured again; an interrupted one is,
  * in its place. A cell whose trial fails is failed and leaves later blocks.
+ * Given a window, only its blocks are measured (one boot's share).
  */
 export async function measureCells(
   host: Host,
@@ -73,10 +74,13 @@ export async function measureCells(
   const measured = (cell: CellRecord, trial: number) => kept.get(cell.id)?.some((t) => t.trial === trial) ?? false;
 
   const started = Date.now();
-  // Past the spec's blocks, a run with a precision goal goes on until its traced cells meet it, or its time is up.
+  const { first, last } = ctx.window ?? { first: 1, last: undefined };
+  // Past the spec's blocks, a run with a precision goal goes on until its traced cells meet it, or its time is up (a window ends where it ends).
   const goOn = (block: number) =>
-    block <= blocks || (precision !== undefined && Date.now() - started < precision.maxMinutes * 60_000 && !precise(host.name, measuring));
-  let block = 1;
+    last !== undefined
+      ? block <= last
+      : block <= blocks || (precision !== undefined && Date.now() - started < precision.maxMinutes * 60_000 && !precise(host.name, measuring));
+  let block = first;
   try {
     for (; goOn(block); block++) {
       if (ctx.signal?.aborted) return ctx.stopped(`interrupted (signal) before block ${block}`);
@@ -86,8 +90,10 @@ export async function measureCells(
       if (stopped) return ctx.stopped(stopped);
       ctx.progress({ kind: "block-ended", host: host.name, block, blocks: Math.max(block, blocks) });
       // The spec's blocks are spread over spreadSeconds at least, so that the run samples the machine's slow variation.
-      if (block < blocks) await pause(started + (spreadSeconds * 1000 * block) / blocks - Date.now(), ctx.signal);
+      if (block < Math.min(blocks, last ?? blocks)) await pause(started + (spreadSeconds * 1000 * (block - first + 1)) / blocks - Date.now(), ctx.signal);
     }
+    // A window short of the run's last block leaves its cells to the next boot.
+    if (last !== undefined && last < blocks) return;
     for (const cell of measuring) {
       if (cell.status !== "pending") continue;
       cell.trials = block - 1;

@@ -3,7 +3,7 @@ import type { CellOutcome, CellStatus } from "../model/cell.ts";
 import type { HostFacts } from "../model/hostFacts.ts";
 import type { RunManifest } from "../model/manifest.ts";
 import { appendLog } from "../results/runDir.ts";
-import type { MeasuringKind } from "./measuringKind.ts";
+import type { BlockWindow, MeasuringKind } from "./measuringKind.ts";
 import type { Progress } from "../model/progress.ts";
 
 /** What the runner gives each host's measurement, whatever the kind. */
@@ -16,6 +16,8 @@ export interface HostRunContext {
   signal?: AbortSignal;
   /** Throws to refuse a host whose facts show it is not the machine expected (a dual-boot machine's check). */
   checkFacts?: (facts: HostFacts) => void;
+  /** The blocks this boot measures (reboot: between-blocks); absent, all of them. */
+  window?: BlockWindow;
 }
 
 /**
@@ -69,6 +71,7 @@ export async function measureHost(host: Host, cells: CellOutcome[], ctx: HostRun
       log,
       signal: ctx.signal,
       progress: ctx.progress,
+      window: ctx.window,
       stopped: (why) => {
         ctx.manifest.stoppedBecause = why;
         ctx.save();

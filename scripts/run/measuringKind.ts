@@ -19,8 +19,16 @@ export interface MeasuringKind<Spec = unknown, Settings = unknown, Cell extends 
    * to measure, as their records in the manifest.
    */
   reopen(runDir: string, manifest: RunManifest<string, Settings, Cell>, cells: Cell[]): Cell[];
-  /** Measure one host's cells; the host is built and its facts gathered. Every cell ends through ctx.settle. */
+  /** How many blocks a run with these settings measures (trial k of every cell; repetition k): a machine rebooted between blocks boots once per window of them. */
+  blocks(settings: Settings): number;
+  /** Measure one host's cells; the host is built and its facts gathered. Every cell ends through ctx.settle, unless ctx.window leaves blocks for later. */
   measure(host: Host, cells: Cell[], ctx: MeasureContext<Settings, Cell>): Promise<void>;
+}
+
+/** Blocks first..last (from 1) of a run: what one boot measures under reboot: between-blocks. */
+export interface BlockWindow {
+  first: number;
+  last: number;
 }
 
 /** What a kind's measure() is given for one host. */
@@ -42,4 +50,10 @@ export interface MeasureContext<Settings, Cell extends CellOutcome> {
   stopped(why: string): void;
   /** Show how far the host has come, where a kind measures in steps other than cells (blocks of trials). */
   progress: Progress;
+  /**
+   * Measure these blocks only (a boot of a machine rebooted between blocks);
+   * cells whose blocks are not all measured yet stay pending. Absent: every
+   * block, and the cells end.
+   */
+  window?: BlockWindow;
 }

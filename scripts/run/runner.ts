@@ -17,7 +17,7 @@ import { toolIdentity } from "../results/toolIdentity.ts";
 
 export interface RunOptions {
   kind: MeasuringKind;
-  spec: LoadedYaml<{ hosts: string[]; reboot?: RebootMode }>;
+  spec: LoadedYaml<{ hosts: string[]; reboot?: RebootMode; blocksPerBoot?: number }>;
   fleet: Fleet; // the hosts the run may use; closed at the end
   on?: string[];
   overrides?: RunOverrides;
@@ -128,6 +128,7 @@ export async function runExperiment(o: RunOptions): Promise<RunOutcome> {
     progress: o.progress ?? (() => {}),
     signal: o.signal,
     reboot: o.spec.value.reboot,
+    blocksPerBoot: o.spec.value.blocksPerBoot,
   });
   const pending = manifest.cells.filter((c) => c.status === "pending");
   manifest.state = pending.length === 0 ? "complete" : "incomplete";

@@ -63,30 +63,48 @@ export const specIdentity = {
     text("a host name").regex(HOST_NAME, { error: (iss) => `invalid host name ${shown(iss.input)}` }),
   ).default(["local"]),
   reboot: oneOf("reboot mode", REBOOT_MODES).default("as-needed"),
+  // Under reboot: between-blocks, how many blocks each boot measures; two or more let a boot's trials vary among themselves.
+  blocksPerBoot: integerAtLeast(1).optional(),
 };
 
+/** blocksPerBoot belongs to reboot: between-blocks, and a run of boots has the blocks its spec gives, not more on demand. */
+export function checkRebootOptions(spec: { reboot: string; blocksPerBoot?: number; precision?: unknown }, ctx: z.RefinementCtx): void {
+  if (spec.blocksPerBoot !== undefined && spec.reboot !== "between-blocks") {
+    ctx.addIssue({ code: "custom", path: ["blocksPerBoot"], message: `blocks per boot apply to reboot: between-blocks only (this spec reboots ${spec.reboot})` });
+  }
+  if (spec.precision !== undefined && spec.reboot === "between-blocks") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["precision"],
+      message: "a precision goal adds blocks one at a time; under reboot: between-blocks the blocks come in boots: give trials instead",
+    });
+  }
+}
+
 /** A microbenchmark spec: the paper's grid of calls, descriptors, mechanisms and placements. */
-export const specSchema = z.strictObject({
-  kind: z.literal("micro", { error: "expected micro" }).optional(),
-  ...specIdentity,
-  calls: listOf("call", oneOf("call", CALLS)),
-  fds: listOf("descriptor kind", oneOf("descriptor kind", FDS)),
-  mechanisms: listOf("mechanism", tracerName),
-  placements: listOf("placement", oneOf("placement", PLACEMENTS)).default(["unpinned"]),
-  rounds: integerAtLeast(1),
-  warmup: integerAtLeast(0).default(5),
-  trials: integerAtLeast(1),
-  timeoutSeconds: integerAtLeast(1).default(60),
-  // Blocks are added beyond `trials` until every traced cell's ratio is known to ±ratio (a fraction), or maxMinutes have passed.
-  precision: z
-    .strictObject({
-      ratio: z.number({ error: (iss) => `expected a fraction such as 0.05, got ${shown(iss.input)}` }).gt(0, { error: "expected a fraction above 0" }).lt(1, { error: "expected a fraction below 1" }),
-      maxMinutes: z.number({ error: (iss) => `expected minutes, got ${shown(iss.input)}` }).gt(0, { error: "expected more than 0 minutes" }),
-    })
-    .optional(),
-  // The spec's blocks are spread over at least this many seconds (a pause after each block that ends early).
-  spreadSeconds: integerAtLeast(0).default(0),
-  analysis: analysisSchema.default(DEFAULT_ANALYSIS),
-});
+export const specSchema = z
+  .strictObject({
+    kind: z.literal("micro", { error: "expected micro" }).optional(),
+    ...specIdentity,
+    calls: listOf("call", oneOf("call", CALLS)),
+    fds: listOf("descriptor kind", oneOf("descriptor kind", FDS)),
+    mechanisms: listOf("mechanism", tracerName),
+    placements: listOf("placement", oneOf("placement", PLACEMENTS)).default(["unpinned"]),
+    rounds: integerAtLeast(1),
+    warmup: integerAtLeast(0).default(5),
+    trials: integerAtLeast(1),
+    timeoutSeconds: integerAtLeast(1).default(60),
+    // Blocks are added beyond `trials` until every traced cell's ratio is known to ±ratio (a fraction), or maxMinutes have passed.
+    precision: z
+      .strictObject({
+        ratio: z.number({ error: (iss) => `expected a fraction such as 0.05, got ${shown(iss.input)}` }).gt(0, { error: "expected a fraction above 0" }).lt(1, { error: "expected a fraction below 1" }),
+        maxMinutes: z.number({ error: (iss) => `expected minutes, got ${shown(iss.input)}` }).gt(0, { error: "expected more than 0 minutes" }),
+      })
+      .optional(),
+    // The spec's blocks are spread over at least this many seconds (a pause after each block that ends early).
+    spreadSeconds: integerAtLeast(0).default(0),
+    analysis: analysisSchema.default(DEFAULT_ANALYSIS),
+  })
+  .superRefine(checkRebootOptions);
 
 export type Spec = z.infer<typeof specSchema>;

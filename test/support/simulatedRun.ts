@@ -4,13 +4,16 @@
  * is on the log scale of cycles; for a round r of the trial of cell c in
  * block k of a run:
  *
- *   log cycles = μ_c + a + d_k + δ_{c,k} + u_{c,k} + z_{c,k,r}
+ *   log cycles = μ_c + a + d_k + δ_{c,k} + b_g + u_{c,k} + z_{c,k,r}
  *
  * a        the run's level (the machine's state for this run: frequency,
  *          neighbours), normal, fixed within a run;
  * d_k      a slow drift shared by every cell of the host (AR(1) over the
  *          blocks, stationary normal), so plain and traced move together;
  * δ_{c,k}  a smaller drift of the cell's own, same kind, independent;
+ * b_g      where the machine is rebooted between blocks (boots), the level
+ *          of boot g, which holds blocks g·B … g·B + B − 1: shared by every
+ *          cell (sharedSd) plus the cell's own (bootSd), normal;
  * u_{c,k}  the process's own effect (placement, caches), normal;
  * z        the round's noise: normal body plus, now and then, an exponential
  *          spike (the heavy right tail of interrupts and preemption); in a
@@ -42,6 +45,14 @@ export interface CellModel {
   spikeShare: number;
   spikeMean: number;
   upper?: UpperMode;
+  /** SD of the cell's own level from boot to boot (with HostModel.boots). */
+  bootSd?: number;
+}
+
+/** A machine rebooted every blocksPerBoot blocks; each boot's level is shared by the cells (sharedSd) and, apart, each cell's own (CellModel.bootSd). */
+export interface BootModel {
+  blocksPerBoot: number;
+  sharedSd: number;
 }
 
 export interface HostModel {
@@ -51,6 +62,7 @@ export interface HostModel {
   driftSd: number;
   /** Correlation of the drift between consecutive blocks. */
   driftCorrelation: number;
+  boots?: BootModel;
 }
 
 /** Standard normal draws from a seeded uniform generator (Box-Muller, both values used). */
@@ -94,6 +106,8 @@ export class SimulatedRun {
   private sharedDrift: number;
   private readonly ownDrift: number[];
   private readonly trials: Map<number, Float64Array>[];
+  /** The current boot's levels: shared, then each cell's own. */
+  private bootLevels: number[] = [];
 
   constructor(private readonly model: HostModel, seed: number) {
     this.random = seededRandom(seed);
@@ -119,8 +133,11 @@ export class SimulatedRun {
         cells.forEach((c, i) => (this.ownDrift[i] = rho * this.ownDrift[i] + innovation * c.ownDriftSd * this.normal()));
       }
       this.sharedDrifts.push(this.sharedDrift);
+      const boots = this.model.boots;
+      if (boots && block % boots.blocksPerBoot === 0) this.bootLevels = [boots.sharedSd * this.normal(), ...cells.map((c) => (c.bootSd ?? 0) * this.normal())];
+      const bootLevel = (i: number) => (boots ? this.bootLevels[0] + this.bootLevels[i + 1] : 0);
       cells.forEach((cell, i) => {
-        const trialLevel = cell.level + this.runLevel + this.sharedDrift + this.ownDrift[i] + cell.trialSd * this.normal();
+        const trialLevel = cell.level + this.runLevel + this.sharedDrift + this.ownDrift[i] + bootLevel(i) + cell.trialSd * this.normal();
         const share = trialUpperShare(cell, this.normal);
         const cycles = new Float64Array(rounds);
         for (let r = 0; r < rounds; r++) cycles[r] = Math.exp(trialLevel + roundNoise(cell, share, this.random, this.normal));
@@ -132,6 +149,12 @@ export class SimulatedRun {
   /** The run as the analysis takes it. */
   cells(): CellTrials[] {
     return this.model.cells.map((c, i) => ({ id: c.id, plain: c.plain, trials: this.trials[i] }));
+  }
+
+  /** The boot each block ran in, as trials.csv names it (blocks count from 0 here). */
+  bootOf(): Map<number, string> {
+    const per = this.model.boots?.blocksPerBoot ?? Infinity;
+    return new Map(Array.from({ length: this.blocks }, (_, k) => [k, `boot-${Math.floor(k / per)}`]));
   }
 
   /** A cell's rounds of all trials, pooled (what today's analysis resamples). */
@@ -162,7 +185,8 @@ export function cellTruth(model: HostModel, cell: CellModel, seed: number, draws
   const logs = new Float64Array(draws);
   for (let i = 0; i < draws; i++) {
     // One round of a fresh trial in a block at a random point of the stationary drift.
-    const level = cell.level + model.driftSd * normal() + cell.ownDriftSd * normal() + cell.trialSd * normal();
+    const boot = model.boots ? model.boots.sharedSd * normal() + (cell.bootSd ?? 0) * normal() : 0;
+    const level = cell.level + model.driftSd * normal() + cell.ownDriftSd * normal() + boot + cell.trialSd * normal();
     logs[i] = level + roundNoise(cell, trialUpperShare(cell, normal), random, normal);
   }
   let offsetSum = 0;

@@ -50,7 +50,7 @@ export function summaryRowOf(cell: CellRecord, numbers: Partial<SummaryRow>): Su
     overhead_ns: null, overhead_ci_low: null, overhead_ci_high: null, ratio: null, analysis_cycles: null, ratio_ci_low: null, ratio_ci_high: null,
     block_test_p: null, bc_overhead_ci_low: null, bc_overhead_ci_high: null, wc_overhead_ci_low: null, wc_overhead_ci_high: null,
     upper_share: null, upper_share_ci_low: null, upper_share_ci_high: null, paired_blocks: null, within_trial_sd: 0.01, between_trial_sd: null,
-    between_share: null, imprecise: false, steal_trials: null, migrated_trials: null, rq_delay_us: null,
+    between_share: null, boots: null, between_boot_sd: null, imprecise: false, steal_trials: null, migrated_trials: null, rq_delay_us: null,
     warnings: [],
     ...numbers,
   };

@@ -49,6 +49,7 @@ export const tallyKind: ExperimentKind = {
     writeFileAtomic(join(dir, TALLY_CSV), csvHeader(COLUMNS) + csvLines(readTally(dir).filter((r) => done.has(cellOf(r))), COLUMNS));
     return cells;
   },
+  blocks: () => 1, // a cell is measured whole, in one go
   async measure(host, cells: TallyCell[], ctx) {
     for (const cell of cells) {
       if (ctx.signal?.aborted) return ctx.stopped("interrupted (signal)");

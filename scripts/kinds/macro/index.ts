@@ -52,6 +52,7 @@ export const macroKind: ExperimentKind = {
     writeMacroCsv(runDir, readMacroCsv(runDir).filter((r) => !again.has(macroCellId(r)) || runSucceeded(r)));
     return cells;
   },
+  blocks: (settings: MacroSettings) => settings.repetitions,
   measure: measureMacro,
 
   analyze(runDir) {

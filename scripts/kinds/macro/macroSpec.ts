@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MACRO_MECHANISMS } from "../../model/vocabulary.ts";
-import { integerAtLeast, listOf, oneOf, specIdentity } from "../../spec/schema.ts";
+import { checkRebootOptions, integerAtLeast, listOf, oneOf, specIdentity } from "../../spec/schema.ts";
 
 // A macrobenchmark spec ("kind: macro"): whole programs timed under an
 // interception mechanism, beside the microbenchmark cells of the other specs.
@@ -52,6 +52,7 @@ export const macroSpecSchema = z
     workloads: listOf("workload", workload),
   })
   .superRefine((spec, ctx) => {
+    checkRebootOptions(spec, ctx);
     // Rows are keyed by workload type (and server mode), so each type appears once.
     spec.workloads.forEach((w, i) => {
       if (spec.workloads.findIndex((o) => o.type === w.type) !== i) {

@@ -49,7 +49,8 @@ async function measureRuns(
  * there, each workload's input made from its seed before its first cell,
  * then each cell in the plan's order, the repetitions it lacks (a resumed
  * cell keeps the runs that succeeded). Each run goes to macro.csv as soon as
- * it is known. A mechanism the host refuses is skipped with tt-macro's
+ * it is known; given a window, only its repetitions (one boot's share).
+ * A mechanism the host refuses is skipped with tt-macro's
  * reason; an input that cannot be made or a run that fails fails its cell,
  * and the rest go on.
  */
@@ -83,7 +84,8 @@ export async function measureMacro(host: Host, cells: MacroCellRecord[], ctx: Me
         }
         const runs = [...(kept.get(cell.id) ?? [])];
         const have = new Set(runs.map((r) => r.run));
-        const wanted = Array.from({ length: repetitions }, (_, i) => i + 1).filter((r) => !have.has(r));
+        const { first, last } = ctx.window ?? { first: 1, last: repetitions };
+        const wanted = Array.from({ length: Math.min(last, repetitions) - first + 1 }, (_, i) => first + i).filter((r) => !have.has(r));
         const missing = await measureRuns(host, cell, w, wanted, {
           input,
           timeoutSeconds,
@@ -93,6 +95,8 @@ export async function measureMacro(host: Host, cells: MacroCellRecord[], ctx: Me
             runs.push(...rows);
           },
         });
+        // A window short of the last repetition leaves the cell to the next boot, unless the host failed it.
+        if (!missing && last < repetitions) continue;
         const failed = runs.filter((r) => !runSucceeded(r));
         const reasons = [missing, failed.length > 0 ? `${failed.length} of ${runs.length} runs failed: ${failed[0].reason}` : null].filter(Boolean);
         ctx.settle(cell, missing || failed.length === runs.length ? "failed" : "done", reasons.length > 0 ? reasons.join("; ") : undefined);

@@ -88,6 +88,7 @@ export const microKind: ExperimentKind = {
     }
     return cells;
   },
+  blocks: (settings: MicroSettings) => settings.trials,
   measure: (host, cells: CellRecord[], ctx: MeasureContext<MicroSettings, CellRecord>) => measureCells(host, cells, ctx, precisionRule(ctx)),
 
   analyze: (runDir, manifest) => ({ file: runPaths(runDir).summary, rows: analyzeRun(runDir, manifest as MicroManifest).length }),
