@@ -248,7 +248,9 @@ test("reboot: between-blocks: each window of blocks in a boot of its own, a real
     assert.equal(serial.match(/Linux version 6\.1\.0-/g)?.length, 2, "the console saw Linux 6.1 boot twice");
 
     const report = join(dir, "report-blocks");
-    assert.equal(tracetax(["report", runDir, "--out", report]).status, 0);
+    assert.equal(tracetax(["analyze", runDir]).status, 0);
+    const rendered = tracetax(["report", runDir, "--out", report]);
+    assert.equal(rendered.status, 0, rendered.stderr);
     for (const row of readSummaryCsv(join(runDir, "summary.csv"))) {
       assert.equal(row.boots, 2, `${row.tracer}: its trials ran in two boots`);
       assert.ok(row.between_boot_sd !== null, `${row.tracer}: the level between boots is estimated`);

@@ -492,7 +492,16 @@ test("reboot: between-blocks: every window of blocks of every personality in a b
     const w = m.windows!.find((w) => `blk-${w.personality}` === t.host && w.first <= t.block && t.block <= w.last)!;
     assert.equal(t.boot_id, w.bootId, `${t.host} block ${t.block} ran in the boot of its window`);
   }
+  // Measured only (--no-report): the report asks for the analysis first, and writes nothing.
+  const report = join(dir, "report-blk-out");
+  const early = tracetax(["report", runDir, "--out", report]);
+  assert.equal(early.status, 2);
+  assert.equal(early.stderr.trim(), `tracetax: ${runDir}: not analysed yet (no summary.csv): run tracetax analyze ${runDir} first`);
+  assert.equal(existsSync(report), false);
   assert.equal(tracetax(["analyze", runDir]).status, 0);
+  const rendered = tracetax(["report", runDir, "--out", report]);
+  assert.equal(rendered.status, 0, rendered.stderr);
+  assert.match(readFileSync(join(report, "index.html"), "utf8"), /Blocks by boot/);
   for (const row of readSummaryCsv(join(runDir, "summary.csv"))) {
     assert.equal(row.boots, 2, `${row.tracer}: trials in two boots`);
     assert.ok(row.between_boot_sd !== null && row.between_boot_sd >= 0, `${row.tracer}: the level between boots is estimated`);

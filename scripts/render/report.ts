@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { RunManifest } from "../model/manifest.ts";
 import { REFERENCE_DIR } from "../model/paths.ts";
@@ -35,8 +35,15 @@ ${factsTable([
  * the published numbers; every number shown comes from those files.
  */
 export async function renderReport(kind: ReportingKind, runDir: string, manifest: RunManifest, outDir: string): Promise<{ indexPath: string; figureFiles: string[] }> {
+  const fresh = !existsSync(outDir);
   mkdirSync(join(outDir, "figures"), { recursive: true });
-  const body = await kind.report(runDir, manifest, outDir, referenceDirFor(runDir));
+  let body: Awaited<ReturnType<ReportingKind["report"]>>;
+  try {
+    body = await kind.report(runDir, manifest, outDir, referenceDirFor(runDir));
+  } catch (err) {
+    if (fresh) rmSync(outDir, { recursive: true, force: true }); // a report that cannot be made leaves nothing behind
+    throw err;
+  }
   const markup = html`${runHeader(body.title, manifest)}
 <nav><ul>
 ${body.contents.map((entry) => html`<li>${entry}</li>\n`)}</ul></nav>

@@ -1,6 +1,6 @@
 import type { MicroManifest } from "../model/manifest.ts";
 import { readRawCsv, type RawRow } from "../results/rawCsv.ts";
-import { runPaths } from "../results/runDir.ts";
+import { analysedFile, runPaths } from "../results/runDir.ts";
 import { readSummaryCsv, type SummaryRow } from "../results/summaryCsv.ts";
 import { readPublishedOverheads, type PublishedOverhead } from "./reference.ts";
 import { readPublishedObserverCosts, type PublishedObserverCost } from "./observersReference.ts";
@@ -16,5 +16,5 @@ export interface RunData {
 
 export function readRun(runDir: string, manifest: MicroManifest, referenceDir: string): RunData {
   const paths = runPaths(runDir);
-  return { manifest, summary: readSummaryCsv(paths.summary), raw: readRawCsv(paths.raw), published: readPublishedOverheads(referenceDir), observerCosts: readPublishedObserverCosts(referenceDir) };
+  return { manifest, summary: readSummaryCsv(analysedFile(paths.summary, runDir)), raw: readRawCsv(paths.raw), published: readPublishedOverheads(referenceDir), observerCosts: readPublishedObserverCosts(referenceDir) };
 }

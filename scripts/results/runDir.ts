@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { InputError } from "../inputError.ts";
 import { macroCellId } from "../model/macroCell.ts";
 import { MANIFEST_FORMAT, type RunManifest } from "../model/manifest.ts";
@@ -84,4 +84,10 @@ export function appendRawRows(dir: string, rows: RawRow[]): void {
 
 export function appendLog(dir: string, name: string, text: string): void {
   appendFileSync(join(runPaths(dir).logs, name), text);
+}
+
+/** A file the analyze stage writes, refused with what to do when the run was measured only (run --no-report). */
+export function analysedFile(path: string, runDir: string): string {
+  if (!existsSync(path)) throw new InputError(`${runDir}: not analysed yet (no ${basename(path)}): run tracetax analyze ${runDir} first`);
+  return path;
 }

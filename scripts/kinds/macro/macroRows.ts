@@ -4,6 +4,7 @@ import { median, medianAbsoluteDeviation } from "simple-statistics";
 import { groupBy } from "../../analyze/groupBy.ts";
 import { macroCellId } from "../../model/macroCell.ts";
 import { appendDurably, writeFileAtomic } from "../../results/atomicWrite.ts";
+import { analysedFile } from "../../results/runDir.ts";
 import { csvHeader, csvLines, readTypedCsv, type CsvColumns } from "../../results/typedCsv.ts";
 
 export const MACRO_CSV = "macro.csv";
@@ -126,5 +127,5 @@ export function writeMacroSummary(dir: string, rows: MacroSummaryRow[]): void {
 }
 
 export function readMacroSummary(dir: string): MacroSummaryRow[] {
-  return readTypedCsv(join(dir, MACRO_SUMMARY_CSV), SUMMARY_COLUMNS);
+  return readTypedCsv(analysedFile(join(dir, MACRO_SUMMARY_CSV), dir), SUMMARY_COLUMNS);
 }
