@@ -27,8 +27,10 @@
  * (reboot: between-blocks), the top level drawn is the boot: a replicate
  * draws as many boots as there were, with replacement, and takes every
  * block of each, so that what a boot shares among its blocks is sampled as
- * a whole. Blocks that all ran in one boot (an ordinary run) or each in a
- * boot of its own are drawn one by one, which is the same thing.
+ * a whole. Blocks that all ran in one boot (an ordinary run: no boot level
+ * to sample) or each in a boot of its own are drawn one by one. A run
+ * resumed after its machine rebooted has two boots, and its intervals widen
+ * accordingly: two draws say little of that level.
  *
  * A cell that lacks some blocks (failed trials) takes, in each replicate,
  * the trials of the drawn blocks it has; a replicate that drew none of them
@@ -294,12 +296,6 @@ function estimate(value: number, replicates: Float64Array, blocks: number): Esti
 }
 
 /**
- * Every estimator of every cell of one host, with two-level bootstrap
- * intervals. Deterministic: the same trials and settings give the same
- * intervals, whatever the order of the cells. Cost: about
- * resamples × (all rounds of the host) draws.
- */
-/**
  * The units a replicate draws, each a list of positions in `blocks`: the
  * blocks of each boot where boots held several blocks, else each block.
  */
@@ -313,6 +309,13 @@ function drawUnits(blocks: number[], bootOf?: ReadonlyMap<number, string>): numb
   return units.length >= MIN_BLOCKS_FOR_INTERVAL ? units : blocks.map((_, i) => [i]);
 }
 
+/**
+ * Every estimator of every cell of one host, with two-level bootstrap
+ * intervals. Deterministic: the same trials and settings give the same
+ * intervals, whatever the order of the cells. Cost: about
+ * resamples × (all rounds of the host) draws. bootOf names the boot each
+ * block ran in, where known (trials.csv's boot_id).
+ */
 export function blockBootstrap(cells: CellTrials[], settings: BootstrapSettings, bootOf?: ReadonlyMap<number, string>): HostEstimates {
   if (!(Number.isInteger(settings.resamples) && settings.resamples >= 1)) throw new RangeError(`blockBootstrap: ${settings.resamples} resamples`);
   const ids = new Set<string>();
