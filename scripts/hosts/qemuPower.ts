@@ -57,7 +57,7 @@ function processIdentity(pid: number): string | null {
 }
 
 /** The console's last non-empty lines, without terminal escapes: what the guest said before it went quiet. */
-export function lastLines(text: string, count: number): string[] {
+function lastLines(text: string, count: number): string[] {
   const clean = text.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|[\x00-\x08\x0b-\x1f\x7f]/g, "");
   return clean.split("\n").map((l) => l.trim()).filter(Boolean).slice(-count);
 }

@@ -11,7 +11,7 @@ const GRUB_DIR = "/usr/lib/grub/i386-pc";
 const PARTITION_OFFSET = 1024 * 1024;
 
 /** Where built images are kept: $XDG_CACHE_HOME/tracetax/lab, else ~/.cache/tracetax/lab. */
-export function labCacheDir(): string {
+function labCacheDir(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "tracetax", "lab");
 }
 
@@ -236,7 +236,7 @@ export async function buildLab(o: LabBuildOptions): Promise<LabBuild> {
 }
 
 /** The host name of a personality: the machine's name and what sets the entry apart ("lab-6.1-nomitigations"). */
-export function labHostName(machine: string, entry: LabEntry): string {
+function labHostName(machine: string, entry: LabEntry): string {
   return `${machine}-${entry.id.replace(/^linux-/, "")}`;
 }
 

@@ -147,7 +147,7 @@ boots ("SD between boots") beside that between the processes of one boot, and th
 ${table(["personality", "blocks", "boot id"], record.windows.map((w) => [w.personality, w.first === w.last ? `${w.first}` : `${w.first}–${w.last}`, w.bootId]))}`;
 }
 
-export const machineAnchor = (name: string) => `machine-${slug(name)}`;
+const machineAnchor = (name: string) => `machine-${slug(name)}`;
 
 /** One section per machine with personalities: how it ran, what each boot was, the cells side by side, the published anchors. */
 export function machinesSections(run: RunData, referenceDir: string): { contents: Html[]; markup: Html } {

@@ -10,7 +10,7 @@ const pairs = (q: AcrossRuns | null) => {
 };
 
 /** A cell disagrees when fewer than half of its run pairs have one run's interval holding the other's estimate. */
-export function disagrees(c: CellReproducibility): boolean {
+function disagrees(c: CellReproducibility): boolean {
   return [c.median, c.ratio].some((q) => q !== null && q.components.crossCoverage < 0.5);
 }
 
